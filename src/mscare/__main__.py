@@ -1,0 +1,3 @@
+from mscare.cli import main
+
+main()

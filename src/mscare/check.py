@@ -1,0 +1,79 @@
+"""``mscare check``: validate all content and report readability."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from mscare.catalogue import load_catalogue
+from mscare.content import content_dir
+from mscare.topics import load_topics, topic_problems
+
+# Claims no mscare text may make, whatever the file (medical-safety rule: MS has no cure).
+FORBIDDEN = [
+    re.compile(r"\b(ms|multiple sclerosis) (is|can be) (now )?(cured|curable)\b", re.I),
+    re.compile(r"\bcures? (ms|multiple sclerosis)\b", re.I),
+]
+NEGATION = re.compile(r"\b(no|not|never|cannot|can't|doesn't|does not|don't|won't|isn't)\b", re.I)
+
+
+@dataclass
+class CheckReport:
+    therapies: int = 0
+    sources: int = 0
+    topics: int = 0
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    readability: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def forbidden_claims(text: str, where: str) -> list[str]:
+    """Sentences that claim a cure without a negation in the same sentence."""
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if any(p.search(sentence) for p in FORBIDDEN) and not NEGATION.search(sentence):
+            found.append(f"{where}: claims a cure: {sentence.strip()[:80]!r}")
+    return found
+
+
+def run_check(root: Path | None = None, *, today: date | None = None) -> CheckReport:
+    """Validate schema, citations, dates and readability of every content file."""
+    root = root or content_dir()
+    today = today or date.today()
+    catalogue = load_catalogue(root, strict=False)
+    topics, topic_errors = load_topics(root, strict=False)
+    report = CheckReport(
+        therapies=len(catalogue.therapies), sources=len(catalogue.sources), topics=len(topics),
+        problems=list(catalogue.problems) + topic_errors,
+    )
+    for source in catalogue.sources.values():
+        if source.accessed > today:
+            report.problems.append(f"sources: {source.id}: accessed {source.accessed} is in the future")
+    for therapy in catalogue.therapies.values():
+        where = f"therapies/{therapy.id}.yaml"
+        if therapy.last_reviewed > today:
+            report.problems.append(f"{where}: last_reviewed {therapy.last_reviewed} is in the future")
+        if any(m.parsed.kind == "each_dose" for m in therapy.monitoring) and therapy.dosing is None:
+            report.problems.append(f"{where}: monitoring uses 'before each dose' but the record has no dosing")
+        report.problems += forbidden_claims(therapy.model_dump_json(), where)
+    slugs = set(topics)
+    for topic in topics.values():
+        report.problems += topic_problems(topic, set(catalogue.sources), slugs)
+        report.problems += forbidden_claims(topic.body, topic.path)
+        if topic.meta.last_reviewed > today:
+            report.problems.append(f"{topic.path}: last_reviewed {topic.meta.last_reviewed} is in the future")
+        report.readability.append(
+            {"slug": topic.slug, "audience": topic.meta.audience, "grade": topic.grade()}
+        )
+    cited = {i for t in catalogue.therapies.values() for i in t.cited()}
+    cited |= {i for t in topics.values() for i in t.cited()}
+    unused = sorted(set(catalogue.sources) - cited)
+    if unused:
+        report.warnings.append(f"{len(unused)} sources are never cited: {', '.join(unused[:10])}")
+    return report

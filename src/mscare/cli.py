@@ -1,0 +1,146 @@
+"""The ``mscare`` command line: thin commands over the core, each with ``--json``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from mscare.catalogue import UnknownTherapy, default_catalogue
+from mscare.check import run_check
+from mscare.render import table, therapy_rows, therapy_view, wrap
+from mscare.serialize import therapy_json, topic_json
+from mscare.settings import DISCLAIMER
+from mscare.topics import UnknownTopic, default_topics, find_topic
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    help="mscare: an offline, cited guide to multiple sclerosis treatment and care. " + DISCLAIMER,
+)
+therapies_app = typer.Typer(no_args_is_help=True, help="Browse the therapy catalogue.")
+topics_app = typer.Typer(no_args_is_help=True, help="Read the topic guides.")
+app.add_typer(therapies_app, name="therapies")
+app.add_typer(topics_app, name="topics")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+CATEGORIES = ["dmt", "relapse", "symptomatic", "off_label", "procedure"]
+
+
+def emit_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-line error to stderr and exit (2 = bad input)."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@therapies_app.command("list")
+def therapies_list(
+    category: Annotated[str | None, typer.Option(help=f"One of: {', '.join(CATEGORIES)}.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List therapies. Example: mscare therapies list --category dmt"""
+    if category is not None and category not in CATEGORIES:
+        fail(f"unknown category {category!r}; choose one of: {', '.join(CATEGORIES)}")
+    catalogue = default_catalogue()
+    items = catalogue.by_category(category)
+    if as_json:
+        emit_json([therapy_json(t, catalogue) for t in items])
+    else:
+        typer.echo(therapy_rows(items))
+        typer.echo(f"\n{len(items)} therapies. {DISCLAIMER}")
+
+
+@therapies_app.command("show")
+def therapies_show(
+    name: Annotated[str, typer.Argument(help="Id, generic name, brand, abbreviation or a near miss.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one therapy. Example: mscare therapies show tysabri"""
+    catalogue = default_catalogue()
+    try:
+        therapy = catalogue.lookup(name)
+    except UnknownTherapy as err:
+        fail(err.message())
+    if as_json:
+        emit_json(therapy_json(therapy, catalogue))
+    else:
+        typer.echo(therapy_view(therapy, catalogue))
+        typer.echo(f"\n{DISCLAIMER}")
+
+
+@topics_app.command("list")
+def topics_list(as_json: JsonFlag = False) -> None:
+    """List the topic guides. Example: mscare topics list"""
+    topics = sorted(default_topics().values(), key=lambda t: t.meta.title)
+    if as_json:
+        emit_json([{"slug": t.slug, "title": t.meta.title, "audience": t.meta.audience,
+                    "summary": t.meta.summary} for t in topics])
+    else:
+        typer.echo(table(["slug", "title", "audience"], [[t.slug, t.meta.title, t.meta.audience] for t in topics],
+                         max_col=50))
+
+
+@topics_app.command("show")
+def topics_show(
+    slug: Annotated[str, typer.Argument(help="The topic's slug, e.g. relapses.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Show one topic guide with its sources. Example: mscare topics show relapses"""
+    try:
+        topic = find_topic(default_topics(), slug)
+    except UnknownTopic as err:
+        fail(err.message())
+    catalogue = default_catalogue()
+    if as_json:
+        emit_json(topic_json(topic, catalogue))
+        return
+    typer.echo(f"{topic.meta.title}\n{'=' * len(topic.meta.title)}\n")
+    for section in topic.sections:
+        if section.title:
+            typer.echo(f"## {section.title}\n")
+        for para in section.paragraphs:
+            marks = " ".join(f"[{i}]" for i in para.sources)
+            typer.echo(wrap("", f"{para.text} {marks}".strip()).lstrip("\n") + "\n")
+    typer.echo("Sources:")
+    for source in catalogue.sources_of(topic.cited()):
+        typer.echo(f"  [{source.id}] {source.title}. {source.publisher}. {source.url}")
+    typer.echo(f"\nLast reviewed: {topic.meta.last_reviewed}")
+
+
+@app.command("check")
+def check(as_json: JsonFlag = False) -> None:
+    """Validate all content: schema, citations, dates, readability. Exits 1 on any problem."""
+    report = run_check()
+    if as_json:
+        emit_json({"ok": report.ok, "therapies": report.therapies, "sources": report.sources,
+                   "topics": report.topics, "problems": report.problems, "warnings": report.warnings,
+                   "readability": report.readability})
+    else:
+        typer.echo("Readability (Flesch-Kincaid grade; patient articles must be 10 or below):")
+        rows = [[str(r["slug"]), str(r["audience"]), f"{r['grade']:.1f}"] for r in report.readability]
+        typer.echo(table(["topic", "audience", "grade"], rows, max_col=50))
+        grades = [float(str(r["grade"])) for r in report.readability if r["audience"] == "patient"]
+        if grades:
+            typer.echo(f"patient articles: mean grade {sum(grades) / len(grades):.1f}, max {max(grades):.1f}")
+        typer.echo(f"\n{report.therapies} therapies, {report.sources} sources, {report.topics} topics.")
+        for warning in report.warnings:
+            typer.echo(f"warning: {warning}")
+        for problem in report.problems:
+            typer.echo(f"problem: {problem}", err=True)
+        typer.echo("OK: content is valid." if report.ok else f"FAILED: {len(report.problems)} problems.")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        sys.exit(130)

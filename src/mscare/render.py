@@ -1,0 +1,84 @@
+"""Plain-text rendering for the terminal: tables and wrapped record views."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Sequence
+
+from mscare.catalogue import Catalogue
+from mscare.models import Approval, Therapy
+
+REGIONS = {"us": "US (FDA)", "eu": "EU (EMA)"}
+
+
+def width() -> int:
+    return max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_col: int = 40) -> str:
+    """A left-aligned text table; long cells are cut with an ellipsis."""
+    cells = [[c if len(c) <= max_col else c[: max_col - 1] + "…" for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def wrap(label: str, text: str) -> str:
+    body = textwrap.fill(text, width=width() - 4, initial_indent="    ", subsequent_indent="    ")
+    return f"{label}\n{body}"
+
+
+def approval_text(approval: Approval) -> str:
+    parts = [approval.status.replace("_", " ")]
+    if approval.year:
+        parts.append(str(approval.year))
+    text = ", ".join(parts)
+    if approval.indication:
+        text += f": {approval.indication}"
+    if approval.note:
+        text += f" ({approval.note})"
+    return text
+
+
+def therapy_rows(therapies: Sequence[Therapy]) -> str:
+    rows = [
+        [t.id, ", ".join(t.brands[:2]), t.category, ",".join(t.routes),
+         t.approvals.us.status.replace("_", " "), t.approvals.eu.status.replace("_", " ")]
+        for t in therapies
+    ]
+    return table(["id", "brands", "category", "routes", "US", "EU"], rows, max_col=28)
+
+
+def therapy_view(therapy: Therapy, catalogue: Catalogue) -> str:
+    """Every field of a therapy record, wrapped for a terminal, with its sources at the end."""
+    title = therapy.generic_name + (f" ({', '.join(therapy.brands)})" if therapy.brands else "")
+    out = [title, "=" * min(len(title), width())]
+    out.append(f"Category: {therapy.category}   Class: {therapy.drug_class}")
+    out.append(f"Routes: {', '.join(therapy.routes)}   MS types: {', '.join(therapy.ms_types) or '-'}")
+    out.append(wrap("How it works:", therapy.mechanism))
+    out.append(wrap("How it is given:", therapy.schedule))
+    for region, label in REGIONS.items():
+        out.append(wrap(f"{label}:", approval_text(getattr(therapy.approvals, region))))
+    if therapy.efficacy != "n/a" or therapy.efficacy_basis:
+        out.append(wrap("Efficacy:", f"{therapy.efficacy}. {therapy.efficacy_basis or ''}".strip()))
+    if therapy.boxed_warning:
+        out.append(wrap("Boxed warning (US label):", therapy.boxed_warning))
+    out.append(wrap("Key risks:", "; ".join(therapy.key_risks)))
+    if therapy.common_side_effects:
+        out.append(wrap("Common side effects:", "; ".join(therapy.common_side_effects)))
+    if therapy.monitoring:
+        out.append("Monitoring:")
+        out += [f"    - {m.test}: {m.when}" for m in therapy.monitoring]
+    if therapy.dose_limit:
+        limit = therapy.dose_limit
+        out.append(wrap("Lifetime dose limit:", f"US {limit.us} / EU {limit.eu} {limit.unit}. {limit.note}"))
+    out.append(wrap("Pregnancy and breastfeeding:", therapy.pregnancy))
+    for note in therapy.notes:
+        out.append(wrap("Note:", note))
+    out.append(f"Last reviewed: {therapy.last_reviewed}")
+    out.append("Sources:")
+    out += [f"    [{s.id}] {s.title}. {s.publisher}. {s.url}" for s in catalogue.sources_of(sorted(therapy.cited()))]
+    return "\n".join(out)
