@@ -22,4 +22,4 @@ def data_home() -> Path:
 
 def index_path() -> Path:
     """The SQLite index file built by ``mscare build``."""
-    return data_home() / "mscare.sqlite"
+    return data_home() / "index.sqlite"

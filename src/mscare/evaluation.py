@@ -1,0 +1,95 @@
+"""``mscare eval``: run a JSONL question set against the ask engine and report pass rates by kind."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mscare.ask import answer
+from mscare.store import Store
+
+
+class EvalFileError(ValueError):
+    """A question file that cannot be read; the message names the file and line."""
+
+
+@dataclass
+class ItemResult:
+    id: str
+    kind: str
+    passed: bool
+    failures: list[str]
+    answer: dict[str, Any]
+
+
+@dataclass
+class EvalReport:
+    items: list[ItemResult] = field(default_factory=list)
+
+    def by_kind(self) -> dict[str, dict[str, float]]:
+        groups: dict[str, list[bool]] = defaultdict(list)
+        for item in self.items:
+            groups[item.kind].append(item.passed)
+        return {k: {"passed": sum(v), "total": len(v), "rate": round(sum(v) / len(v), 3)}
+                for k, v in sorted(groups.items())}
+
+    @property
+    def rate(self) -> float:
+        return sum(i.passed for i in self.items) / len(self.items) if self.items else 0.0
+
+
+def read_items(path: Path) -> list[dict[str, Any]]:
+    """Parse a JSONL question set; each line needs at least ``id`` and ``question``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise EvalFileError(f"{path}: cannot read: {err}") from err
+    items = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise EvalFileError(f"{path}:{number}: not valid JSON: {err.msg}") from err
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise EvalFileError(f"{path}:{number}: expected an object with a 'question' string")
+        items.append(item)
+    if not items:
+        raise EvalFileError(f"{path}: no questions found")
+    return items
+
+
+def judge(item: dict[str, Any], result: dict[str, Any]) -> list[str]:
+    """The reasons an answer fails an item (empty when it passes)."""
+    reply = result["answer"]
+    text = reply["text"]
+    failures = []
+    if bool(item.get("refuse", False)) != reply["refused"]:
+        failures.append(f"refused={reply['refused']}, expected {bool(item.get('refuse', False))}")
+    if bool(item.get("urgent", False)) != reply["urgent"]:
+        failures.append(f"urgent={reply['urgent']}, expected {bool(item.get('urgent', False))}")
+    for pattern in item.get("must", []):
+        if not re.search(pattern, text, flags=re.I):
+            failures.append(f"missing /{pattern[:70]}/")
+    for pattern in item.get("must_not", []):
+        if re.search(pattern, text, flags=re.I):
+            failures.append(f"forbidden /{pattern[:70]}/ matched")
+    if not reply["refused"] and not reply["sources"]:
+        failures.append("answer has no source")
+    return failures
+
+
+def run_eval(path: Path, *, store: Store) -> EvalReport:
+    report = EvalReport()
+    for item in read_items(path):
+        result = answer(question=item["question"], store=store).to_json()
+        failures = judge(item, result)
+        report.items.append(ItemResult(id=str(item.get("id", len(report.items) + 1)),
+                                       kind=str(item.get("kind", "unknown")), passed=not failures,
+                                       failures=failures, answer=result["answer"]))
+    return report

