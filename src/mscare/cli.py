@@ -2,45 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Annotated, Any, NoReturn
+from pathlib import Path
+from typing import Annotated
 
 import typer
-
-from pathlib import Path
 
 from mscare.ask import QuestionError, answer
 from mscare.catalogue import UnknownTherapy, default_catalogue
 from mscare.check import run_check
+from mscare.cli_common import CATEGORIES, JsonFlag, app, emit_json, fail, therapies_app, topics_app
+from mscare.evaluation import EvalFileError, run_eval
 from mscare.render import table, therapy_rows, therapy_view, wrap
 from mscare.serialize import therapy_json, topic_json
-from mscare.evaluation import EvalFileError, run_eval
 from mscare.settings import DISCLAIMER
 from mscare.store import build_index, open_store
 from mscare.topics import UnknownTopic, default_topics, find_topic
-
-app = typer.Typer(
-    no_args_is_help=True, add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False,
-    help="mscare: an offline, cited guide to multiple sclerosis treatment and care. " + DISCLAIMER,
-)
-therapies_app = typer.Typer(no_args_is_help=True, help="Browse the therapy catalogue.")
-topics_app = typer.Typer(no_args_is_help=True, help="Read the topic guides.")
-app.add_typer(therapies_app, name="therapies")
-app.add_typer(topics_app, name="topics")
-
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-CATEGORIES = ["dmt", "relapse", "symptomatic", "off_label", "procedure"]
-
-
-def emit_json(value: Any) -> None:
-    typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a one-line error to stderr and exit (2 = bad input)."""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 @therapies_app.command("list")
@@ -209,8 +186,25 @@ def evaluate(
                 typer.echo(f"    {item.answer['text'][:400]}")
 
 
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless you need more.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the web app and API. Example: mscare serve --port 8000"""
+    import uvicorn
+
+    from mscare.app import create_app
+
+    application = create_app()
+    typer.echo(f"mscare is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Console entry point."""
+    import mscare.cli_care  # noqa: F401  (registers the care-tool commands)
+
     try:
         app()
     except KeyboardInterrupt:

@@ -50,7 +50,8 @@ Progress = Callable[[str], None]
 
 
 def stderr_progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def content_hash() -> str:
@@ -216,6 +217,11 @@ def build_index(path: Path | None = None, *, progress: Progress = stderr_progres
     return {"path": str(path), "passages": count, "seconds": round(seconds, 3)}
 
 
+def connect_store(path: Path) -> Store:
+    """A read-only connection to an index already built (one per thread in the server)."""
+    return Store(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False), path)
+
+
 def open_store(path: Path | None = None, *, progress: Progress = stderr_progress) -> Store:
     """Open the index, building it first when it is missing, stale or unreadable."""
     path = path or index_path()
@@ -225,9 +231,10 @@ def open_store(path: Path | None = None, *, progress: Progress = stderr_progress
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             row = db.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
             if row and row[0] == current:
-                return Store(db, path)
+                db.close()
+                return connect_store(path)
             db.close()
         except sqlite3.DatabaseError:
             progress("The index is unreadable; rebuilding it.")
     build_index(path, progress=progress)
-    return Store(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False), path)
+    return connect_store(path)

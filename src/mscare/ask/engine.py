@@ -35,13 +35,15 @@ class Answer:
     passages: list[Ranked] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     reason: str | None = None  # why it was refused, for the record
+    segments: list[dict[str, Any]] = field(default_factory=list)  # the text in parts, each with its sources
 
     def to_json(self) -> dict[str, Any]:
         """The contract of ``mscare ask --json`` and ``/api/ask``."""
         return {
             "question": self.question,
             "answer": {"text": self.text, "sources": self.sources, "topic": self.topic,
-                       "confidence": round(self.confidence, 3), "refused": self.refused, "urgent": self.urgent},
+                       "confidence": round(self.confidence, 3), "refused": self.refused, "urgent": self.urgent,
+                       "segments": self.segments},
             "passages": [
                 {"id": r.passage.pid, "title": r.passage.title, "text": r.passage.text,
                  "source": r.passage.sources[0] if r.passage.sources else None,
@@ -129,17 +131,18 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
         key, values = reason
         refusal = " ".join(lexicon.refusals[key]["text"].split()).format(**values)
         return Answer(question=text, text=refusal, sources=[], topic=None, confidence=0.0, refused=True,
-                      urgent=False, passages=ranked[:k] if key == "low_confidence" else [],
+                      urgent=False, segments=[{"text": refusal, "sources": [], "urgent": False}],
+                      passages=ranked[:k] if key == "low_confidence" else [],
                       related=related if key in ("low_confidence", "personal_decision", "diagnosis") else [],
                       reason=key)
 
     used = draft.used if (not flags or (draft.used and draft.confidence >= 0.5)) else []
-    parts = [urgent_text] if urgent_text else []
-    parts += [r.passage.text for r in used]
-    parts.append(DISCLAIMER)
-    source_ids = urgent_sources + [s for r in used for s in r.passage.sources]
+    segments = [{"text": urgent_text, "sources": urgent_sources, "urgent": True}] if urgent_text else []
+    segments += [{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used]
+    segments.append({"text": DISCLAIMER, "sources": [], "urgent": False})
+    source_ids = [s for seg in segments for s in seg["sources"]]
     sources = [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
                for s in catalogue.sources_of(source_ids)]
-    return Answer(question=text, text=" ".join(parts), sources=sources, topic=draft.topic,
-                  confidence=1.0 if flags else draft.confidence, refused=False, urgent=bool(flags),
-                  passages=(used or ranked)[:k], related=related)
+    return Answer(question=text, text=" ".join(seg["text"] for seg in segments), sources=sources,
+                  topic=draft.topic, confidence=1.0 if flags else draft.confidence, refused=False,
+                  urgent=bool(flags), passages=(used or ranked)[:k], related=related, segments=segments)

@@ -1,0 +1,161 @@
+"""The REST API: JSON routes over the same core calls as the CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+
+from mscare.ask import QuestionError, answer
+from mscare.ask.lexicon import load_lexicon
+from mscare.care.appointment import AppointmentError, appointment_summary
+from mscare.care.compare import CompareError, compare
+from mscare.care.mitoxantrone import DoseError, cumulative_dose
+from mscare.care.monitoring import DEFAULT_MONTHS, MAX_MONTHS, ScheduleError, monitoring_schedule
+from mscare.care.options import Profile, ProfileError, decision_options
+from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
+from mscare.catalogue import UnknownTherapy
+from mscare.cli_common import CATEGORIES
+from mscare.serialize import therapy_json, topic_json
+from mscare.settings import MAX_QUESTION_CHARS
+from mscare.topics import UnknownTopic, find_topic
+
+router = APIRouter()
+Question = Annotated[str, Query(min_length=1, max_length=MAX_QUESTION_CHARS, description="The question.")]
+
+
+def bad_request(message: str, status: int = 422) -> HTTPException:
+    return HTTPException(status_code=status, detail=message)
+
+
+def unknown_therapy(err: UnknownTherapy) -> JSONResponse:
+    return JSONResponse(status_code=404, content={"detail": err.message(), "suggestions": err.suggestions})
+
+
+@router.get("/healthz", tags=["meta"])
+def healthz(request: Request) -> dict[str, Any]:
+    """Liveness: the server is up and its content is loaded."""
+    state = request.app.state
+    return {"status": "ok", "therapies": len(state.catalogue.therapies), "topics": len(state.topics)}
+
+
+@router.get("/api/therapies", tags=["catalogue"])
+def list_therapies(request: Request, category: str | None = None) -> list[dict[str, Any]]:
+    """Every therapy, optionally of one category."""
+    if category is not None and category not in CATEGORIES:
+        raise bad_request(f"unknown category {category!r}; choose one of: {', '.join(CATEGORIES)}")
+    catalogue = request.app.state.catalogue
+    return [therapy_json(t, catalogue) for t in catalogue.by_category(category)]
+
+
+@router.get("/api/therapies/{name}", tags=["catalogue"], response_model=None)
+def get_therapy(request: Request, name: str) -> dict[str, Any] | JSONResponse:
+    """One therapy by id, generic name, brand, abbreviation or a near miss."""
+    catalogue = request.app.state.catalogue
+    try:
+        return therapy_json(catalogue.lookup(name), catalogue)
+    except UnknownTherapy as err:
+        return unknown_therapy(err)
+
+
+@router.get("/api/topics", tags=["topics"])
+def list_topics(request: Request) -> list[dict[str, Any]]:
+    return [{"slug": t.slug, "title": t.meta.title, "audience": t.meta.audience, "summary": t.meta.summary}
+            for t in sorted(request.app.state.topics.values(), key=lambda t: t.meta.title)]
+
+
+@router.get("/api/topics/{slug}", tags=["topics"], response_model=None)
+def get_topic(request: Request, slug: str) -> dict[str, Any] | JSONResponse:
+    try:
+        topic = find_topic(request.app.state.topics, slug)
+    except UnknownTopic as err:
+        return JSONResponse(status_code=404, content={"detail": err.message(), "suggestions": err.suggestions})
+    return topic_json(topic, request.app.state.catalogue)
+
+
+@router.get("/api/ask", tags=["ask"])
+def ask(request: Request, q: Question, k: Annotated[int, Query(ge=1, le=20)] = 5) -> dict[str, Any]:
+    """The same object as ``mscare ask --json``."""
+    try:
+        result = answer(question=q, store=request.app.state.store(), catalogue=request.app.state.catalogue, k=k)
+    except QuestionError as err:
+        raise bad_request(str(err)) from err
+    return result.to_json()
+
+
+@router.get("/api/compare", tags=["care"], response_model=None)
+def compare_route(request: Request, names: Annotated[str, Query(min_length=1, max_length=500)]
+                  ) -> dict[str, Any] | JSONResponse:
+    """Compare therapies: ``names`` is a comma-separated list."""
+    try:
+        return compare(names=[n for n in names.split(",") if n.strip()], catalogue=request.app.state.catalogue
+                       ).to_json()
+    except UnknownTherapy as err:
+        return unknown_therapy(err)
+    except CompareError as err:
+        raise bad_request(str(err)) from err
+
+
+@router.get("/api/monitoring/{name}", tags=["care"], response_model=None)
+def monitoring_route(request: Request, name: str, start: date,
+                     months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = DEFAULT_MONTHS
+                     ) -> dict[str, Any] | JSONResponse:
+    try:
+        therapy = request.app.state.catalogue.lookup(name)
+        return monitoring_schedule(therapy=therapy, start=start, months=months).to_json()
+    except UnknownTherapy as err:
+        return unknown_therapy(err)
+    except ScheduleError as err:
+        raise bad_request(str(err)) from err
+
+
+@router.get("/api/options", tags=["care"])
+def options_route(
+    request: Request, ms_type: str, age: Annotated[int | None, Query(ge=1, le=119)] = None,
+    pregnancy_planned: bool = False, jcv: str = "unknown", route: Annotated[list[str] | None, Query()] = None,
+    region: str | None = None, priority: Annotated[list[str] | None, Query()] = None, monthly_tests_ok: bool = True,
+) -> dict[str, Any]:
+    profile = Profile(ms_type=ms_type, age=age, pregnancy_planned=pregnancy_planned, jcv=jcv, routes=route or [],
+                      region=region, priorities=priority or [], monthly_tests_ok=monthly_tests_ok)
+    try:
+        return decision_options(profile=profile, catalogue=request.app.state.catalogue)
+    except ProfileError as err:
+        raise bad_request(str(err)) from err
+
+
+@router.get("/api/relapse-check", tags=["care"])
+def relapse_route(
+    symptoms: Annotated[str, Query(max_length=MAX_QUESTION_CHARS)] = "",
+    hours: Annotated[float | None, Query(ge=0, le=24 * 365)] = None,
+    fever: bool = False, infection: bool = False, heat: bool = False, stress: bool = False,
+    recent_steroids: bool = False, red_flag: Annotated[list[str] | None, Query()] = None,
+) -> dict[str, Any]:
+    answers = RelapseCheck(symptoms=symptoms, hours=hours, fever=fever, infection=infection, heat=heat,
+                           stress=stress, recent_steroids=recent_steroids, red_flags=red_flag or [])
+    try:
+        return check_relapse(answers, lexicon=load_lexicon()).to_json()
+    except RelapseInputError as err:
+        raise bad_request(str(err)) from err
+
+
+@router.get("/api/mitoxantrone-dose", tags=["care"])
+def mitoxantrone_route(request: Request, dose: Annotated[list[float], Query()]) -> dict[str, Any]:
+    try:
+        return cumulative_dose(doses=dose, catalogue=request.app.state.catalogue)
+    except DoseError as err:
+        raise bad_request(str(err)) from err
+
+
+@router.get("/api/appointment", tags=["care"], response_model=None)
+def appointment_route(request: Request, therapy: str | None = None,
+                      concern: Annotated[list[str] | None, Query()] = None, start: date | None = None
+                      ) -> dict[str, Any] | JSONResponse:
+    try:
+        return appointment_summary(catalogue=request.app.state.catalogue, therapy_name=therapy,
+                                   concerns=concern or [], start=start)
+    except UnknownTherapy as err:
+        return unknown_therapy(err)
+    except AppointmentError as err:
+        raise bad_request(str(err)) from err

@@ -1,0 +1,77 @@
+"""The web application: ``create_app()`` wires the API, the pages and security headers over one core."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from fastapi import Request, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from mscare import __version__
+from mscare.catalogue import default_catalogue
+from mscare.settings import data_home, index_path
+from mscare.store import Store, connect_store, open_store
+from mscare.topics import default_topics
+
+STRICT_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+# Swagger UI (served offline) needs inline script and style on its own page only.
+DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " \
+           "script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        docs = request.url.path.startswith(("/docs", "/redoc"))
+        response.headers["Content-Security-Policy"] = DOCS_CSP if docs else STRICT_CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        return response
+
+
+def store_per_thread(path: Path) -> callable:  # type: ignore[valid-type]
+    """One read-only connection per worker thread: sqlite connections are not shared across threads."""
+    local = threading.local()
+
+    def get() -> Store:
+        store = getattr(local, "store", None)
+        if store is None:
+            store = local.store = connect_store(path)
+        return store
+
+    return get
+
+
+def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> FastAPIOffline:
+    """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials."""
+    from mscare import api, web
+
+    path = index or index_path()
+    open_store(path).close()
+    app = FastAPIOffline(title="mscare", version=__version__,
+                         description="An offline, cited guide to MS treatment and care. Information, not "
+                                     "personal medical advice.")
+    app.state.store = store_per_thread(path)
+    app.state.catalogue = default_catalogue()
+    app.state.topics = default_topics()
+    app.state.trials_db = trials_db or data_home() / "trials.sqlite"
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(packages=[("mscare", "static")]), name="static")
+    app.include_router(api.router)
+    try:
+        from mscare import api_trials
+
+        app.include_router(api_trials.router)
+    except ImportError:  # pragma: no cover - the trials feature is optional in a partial install
+        pass
+    app.include_router(web.router)
+    web.install_error_pages(app)
+    return app

@@ -1,0 +1,1 @@
+"""Care tools: compare, monitoring schedules, decision aid, relapse check, appointment prep."""

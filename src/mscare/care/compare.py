@@ -1,0 +1,75 @@
+"""Comparing therapies side by side on the fields that matter to a decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from mscare.catalogue import Catalogue
+from mscare.models import Therapy
+from mscare.render import approval_text
+
+
+class CompareError(ValueError):
+    """Fewer than two distinct therapies to compare."""
+
+
+@dataclass
+class Comparison:
+    therapies: list[str]
+    rows: list[dict[str, object]]
+    sources: list[str]
+
+    def to_json(self) -> dict[str, object]:
+        return {"therapies": self.therapies, "rows": self.rows, "sources": self.sources}
+
+
+def first_year(therapy: Therapy) -> int | None:
+    years = [a.year for a in (therapy.approvals.us, therapy.approvals.eu)
+             if a.year and a.status in ("approved", "withdrawn")]
+    return min(years) if years else None
+
+
+def scheduled_tests(therapy: Therapy) -> str:
+    if not therapy.monitoring:
+        return "none listed"
+    kinds = sorted({m.test for m in therapy.monitoring})
+    return f"{len(therapy.monitoring)} items: " + "; ".join(kinds)
+
+
+def field_values(therapy: Therapy, today: date) -> dict[str, str]:
+    year = first_year(therapy)
+    return {
+        "brands": ", ".join(therapy.brands) or "-",
+        "drug class": therapy.drug_class,
+        "route": ", ".join(therapy.routes),
+        "how often": therapy.schedule,
+        "efficacy group": therapy.efficacy + (f" ({therapy.efficacy_basis})" if therapy.efficacy_basis else ""),
+        "MS types": ", ".join(therapy.ms_types) or "-",
+        "boxed warning (US)": therapy.boxed_warning or "none",
+        "main risks": "; ".join(therapy.key_risks),
+        "monitoring": scheduled_tests(therapy),
+        "pregnancy": therapy.pregnancy,
+        "US approval": approval_text(therapy.approvals.us),
+        "EU approval": approval_text(therapy.approvals.eu),
+        "years on the market": f"{today.year - year} (since {year})" if year else "not marketed for MS",
+    }
+
+
+def compare(*, names: list[str], catalogue: Catalogue, today: date | None = None) -> Comparison:
+    """Compare two or more therapies by any names the catalogue accepts (raises UnknownTherapy)."""
+    today = today or date.today()
+    therapies: list[Therapy] = []
+    for name in names:
+        therapy = catalogue.lookup(name)
+        if therapy.id not in [t.id for t in therapies]:
+            therapies.append(therapy)
+    if len(therapies) < 2:
+        raise CompareError("name at least two different therapies to compare")
+    values = {t.id: field_values(t, today) for t in therapies}
+    rows = []
+    for field_name in values[therapies[0].id]:
+        row = {t.id: values[t.id][field_name] for t in therapies}
+        rows.append({"field": field_name, "values": row, "differs": len(set(row.values())) > 1})
+    sources = sorted({s for t in therapies for s in t.cited()})
+    return Comparison(therapies=[t.id for t in therapies], rows=rows, sources=sources)

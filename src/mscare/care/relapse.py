@@ -1,0 +1,104 @@
+"""Relapse check: urgent, likely relapse, possible pseudo-relapse, or not enough to say.
+
+The rules follow the relapse definition in mscare's content: new or worse symptoms lasting at least
+24 hours, not explained by fever, infection, heat or another cause; red flags always come first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mscare.ask.lexicon import Lexicon
+from mscare.ask.triage import red_flags
+from mscare.ask.understand import Question
+
+RELAPSE_HOURS = 24
+SOURCES = ["core-nmss-managing-relapses", "core-va-relapse-management"]
+
+
+class RelapseInputError(ValueError):
+    """Answers that cannot be right (negative hours, unknown red flag)."""
+
+
+@dataclass
+class RelapseCheck:
+    symptoms: str
+    hours: float | None
+    fever: bool = False
+    infection: bool = False
+    heat: bool = False
+    stress: bool = False
+    recent_steroids: bool = False
+    red_flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RelapseResult:
+    outcome: str
+    advice: str
+    reasons: list[str]
+    sources: list[str]
+
+    def to_json(self) -> dict[str, object]:
+        return {"outcome": self.outcome, "advice": self.advice, "reasons": self.reasons, "sources": self.sources}
+
+
+def red_flag_ids(lexicon: Lexicon) -> list[str]:
+    return [f.id for f in lexicon.red_flags]
+
+
+def check_relapse(answers: RelapseCheck, *, lexicon: Lexicon) -> RelapseResult:
+    """Classify the answers; every outcome says what to do next and cites the relapse definition."""
+    if answers.hours is not None and answers.hours < 0:
+        raise RelapseInputError(f"hours must be zero or more, got {answers.hours}")
+    unknown = sorted(set(answers.red_flags) - set(red_flag_ids(lexicon)))
+    if unknown:
+        raise RelapseInputError(f"unknown red flag {unknown[0]!r}; choose from: {', '.join(red_flag_ids(lexicon))}")
+    described = Question(text=answers.symptoms, lower=answers.symptoms.lower(), words=[], personal=True)
+    flags = [f for f in lexicon.red_flags if f.id in answers.red_flags]
+    flags += [f for f in red_flags(described, lexicon) if f not in flags and not f.requires_therapy]
+    if flags:
+        return RelapseResult(
+            outcome="urgent",
+            advice="Seek urgent care now. " + " ".join(f.advice for f in flags),
+            reasons=[f"red flag: {f.id}" for f in flags],
+            sources=list(dict.fromkeys(SOURCES + [s for f in flags for s in f.sources])),
+        )
+    triggers = [name for name, present in (("fever", answers.fever), ("infection", answers.infection),
+                                           ("heat", answers.heat), ("stress", answers.stress)) if present]
+    if triggers:
+        return RelapseResult(
+            outcome="possible_pseudo_relapse",
+            advice=(
+                "This may be a pseudo-relapse: old symptoms can flare for a while with "
+                f"{', '.join(triggers)}, without new MS damage. Cool down and rest, check your temperature, "
+                "and ask your doctor or pharmacist about a urine or other infection test. If the trigger has "
+                "passed and symptoms still last more than 24 hours, or you feel very unwell, contact your MS "
+                "team."
+            ),
+            reasons=[f"a possible trigger is present: {t}" for t in triggers],
+            sources=SOURCES,
+        )
+    if answers.hours is None or not answers.symptoms.strip():
+        return RelapseResult(
+            outcome="unclear",
+            advice="Not enough to say. Note what changed and when it started; if new or worse symptoms last "
+                   "24 hours or more without fever or infection, contact your MS team.",
+            reasons=["how long the symptoms have lasted is not known"], sources=SOURCES,
+        )
+    if answers.hours >= RELAPSE_HOURS:
+        reasons = [f"symptoms have lasted {answers.hours:g} hours (24 or more)", "no fever, infection or heat"]
+        if answers.recent_steroids:
+            reasons.append("a recent steroid course: tell your MS team, as it affects what they advise")
+        return RelapseResult(
+            outcome="likely_relapse",
+            advice="This could be a relapse. Contact your MS team or neurologist today to tell them what "
+                   "changed and when. Not every relapse needs treatment, but they need to know.",
+            reasons=reasons, sources=SOURCES,
+        )
+    return RelapseResult(
+        outcome="unclear",
+        advice="Symptoms that have lasted less than 24 hours do not yet meet the definition of a relapse. "
+               "Rest, keep cool, and note how they change; if they last 24 hours or more, contact your MS team.",
+        reasons=[f"symptoms have lasted {answers.hours:g} hours (under 24)"], sources=SOURCES,
+    )

@@ -1,0 +1,228 @@
+"""Care-tool commands: compare, monitoring, options, relapse-check, mitoxantrone-dose, appointment."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mscare.ask.lexicon import load_lexicon
+from mscare.care.appointment import (
+    AppointmentError,
+    appointment_markdown,
+    appointment_summary,
+    concern_choices,
+)
+from mscare.care.compare import CompareError, compare
+from mscare.care.mitoxantrone import DoseError, cumulative_dose
+from mscare.care.monitoring import DEFAULT_MONTHS, ScheduleError, monitoring_schedule, schedule_ics
+from mscare.care.options import Profile, ProfileError, decision_options
+from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse, red_flag_ids
+from mscare.catalogue import UnknownTherapy, default_catalogue
+from mscare.cli_common import JsonFlag, app, emit_json, fail
+from mscare.render import table, wrap
+from mscare.settings import DISCLAIMER
+
+
+def parse_date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} must be a real date as YYYY-MM-DD, got {value!r}")
+
+
+@app.command("compare")
+def compare_cmd(
+    names: Annotated[list[str], typer.Argument(help="Two or more therapy names, ids or brands.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Compare therapies side by side. Example: mscare compare tysabri ocrevus"""
+    catalogue = default_catalogue()
+    try:
+        result = compare(names=names, catalogue=catalogue)
+    except UnknownTherapy as err:
+        fail(err.message())
+    except CompareError as err:
+        fail(str(err))
+    if as_json:
+        emit_json(result.to_json())
+        return
+    for row in result.rows:
+        mark = " *differs*" if row["differs"] else ""
+        typer.echo(f"\n{row['field']}{mark}")
+        for therapy_id, value in row["values"].items():  # type: ignore[attr-defined]
+            typer.echo(wrap(f"  {therapy_id}:", str(value)))
+    typer.echo(f"\nSources: {', '.join(result.sources)}\n{DISCLAIMER}")
+
+
+@app.command("monitoring")
+def monitoring_cmd(
+    name: Annotated[str, typer.Argument(help="The therapy (any name the catalogue accepts).")],
+    start: Annotated[str, typer.Option(help="Treatment start date, YYYY-MM-DD.")],
+    months: Annotated[int, typer.Option(help="How many months ahead (1-120).")] = DEFAULT_MONTHS,
+    ics: Annotated[Path | None, typer.Option(help="Also write an .ics calendar file here.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Dated monitoring tests for a therapy. Example: mscare monitoring natalizumab --start 2026-01-15"""
+    catalogue = default_catalogue()
+    try:
+        therapy = catalogue.lookup(name)
+        schedule = monitoring_schedule(therapy=therapy, start=parse_date(start, "--start"), months=months)
+    except UnknownTherapy as err:
+        fail(err.message())
+    except ScheduleError as err:
+        fail(str(err))
+    if ics is not None:
+        try:
+            ics.write_bytes(schedule_ics(schedule, therapy.generic_name))
+        except OSError as err:
+            fail(f"cannot write {ics}: {err.strerror}")
+    if as_json:
+        emit_json(schedule.to_json())
+        return
+    typer.echo(f"Monitoring for {therapy.generic_name} from {schedule.start} ({months} months)\n")
+    typer.echo(table(["date", "test", "why"], [[e.date.isoformat(), e.test, e.why] for e in schedule.events], 60))
+    for note in schedule.notes:
+        typer.echo(wrap("Note:", note))
+    if ics is not None:
+        typer.echo(f"Calendar written to {ics}")
+    typer.echo(DISCLAIMER)
+
+
+@app.command("options")
+def options_cmd(
+    ms_type: Annotated[str, typer.Option(help="cis, rrms, active_spms, spms or ppms.")],
+    age: Annotated[int | None, typer.Option(help="Age in years.")] = None,
+    pregnancy_planned: Annotated[bool, typer.Option("--pregnancy-planned", help="Planning a pregnancy.")] = False,
+    jcv: Annotated[str, typer.Option(help="JC virus antibody: positive, negative or unknown.")] = "unknown",
+    route: Annotated[list[str] | None, typer.Option(help="Acceptable routes: oral, injection, infusion.")] = None,
+    region: Annotated[str | None, typer.Option(help="Use US or EU approvals: us or eu.")] = None,
+    priority: Annotated[list[str] | None, typer.Option(
+        help="efficacy, fewer_side_effects, less_often or fewer_tests.")] = None,
+    no_monthly_tests: Annotated[bool, typer.Option("--no-monthly-tests",
+                                                   help="Rule out therapies needing monthly tests.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Therapies that fit a profile, with cited reasons. Example: mscare options --ms-type rrms --route oral"""
+    profile = Profile(ms_type=ms_type, age=age, pregnancy_planned=pregnancy_planned, jcv=jcv, routes=route or [],
+                      region=region, priorities=priority or [], monthly_tests_ok=not no_monthly_tests)
+    try:
+        result = decision_options(profile=profile, catalogue=default_catalogue())
+    except ProfileError as err:
+        fail(str(err))
+    if as_json:
+        emit_json(result)
+        return
+    for fit in result["fits"]:  # type: ignore[attr-defined]
+        typer.echo(f"\n{fit['name']} ({', '.join(fit['brands'][:2])})")
+        for item in fit["reasons_for"]:
+            typer.echo(wrap("  + ", item["text"]))
+        for item in fit["reasons_against"]:
+            typer.echo(wrap("  - ", item["text"]))
+    typer.echo("\nRuled out:")
+    for out in result["ruled_out"]:  # type: ignore[attr-defined]
+        typer.echo(f"  {out['name']}: {'; '.join(r['text'] for r in out['reasons'])}")
+    typer.echo(f"\n{result['note']}")
+
+
+def ask_interactively() -> RelapseCheck:
+    """The relapse-check questions, one at a time, for a person at a terminal."""
+    symptoms = typer.prompt("What changed (new or worse symptoms)?")
+    hours = typer.prompt("How many hours has it lasted?", type=float)
+    return RelapseCheck(
+        symptoms=symptoms, hours=hours,
+        fever=typer.confirm("Do you have a fever?", default=False),
+        infection=typer.confirm("Any sign of infection (for example burning when you pee, a cold)?", default=False),
+        heat=typer.confirm("Have you been hot (weather, bath, exercise)?", default=False),
+        stress=typer.confirm("Have you been under unusual stress or very tired?", default=False),
+        recent_steroids=typer.confirm("Have you had a steroid course in the last month?", default=False),
+    )
+
+
+@app.command("relapse-check")
+def relapse_check_cmd(
+    symptoms: Annotated[str | None, typer.Option(help="What changed, in your words.")] = None,
+    hours: Annotated[float | None, typer.Option(help="How long it has lasted, in hours.")] = None,
+    fever: Annotated[bool, typer.Option("--fever")] = False,
+    infection: Annotated[bool, typer.Option("--infection")] = False,
+    heat: Annotated[bool, typer.Option("--heat")] = False,
+    stress: Annotated[bool, typer.Option("--stress")] = False,
+    recent_steroids: Annotated[bool, typer.Option("--recent-steroids")] = False,
+    red_flag: Annotated[list[str] | None, typer.Option(help="A red flag: " + ", ".join(
+        red_flag_ids(load_lexicon())))] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Relapse, pseudo-relapse or urgent? Asks interactively when run with no answers in a terminal."""
+    if symptoms is None and hours is None and not red_flag and sys.stdin.isatty() and not as_json:
+        answers = ask_interactively()
+    else:
+        answers = RelapseCheck(symptoms=symptoms or "", hours=hours, fever=fever, infection=infection, heat=heat,
+                               stress=stress, recent_steroids=recent_steroids, red_flags=red_flag or [])
+    try:
+        result = check_relapse(answers, lexicon=load_lexicon())
+    except RelapseInputError as err:
+        fail(str(err))
+    if as_json:
+        emit_json(result.to_json())
+        return
+    typer.echo(f"Outcome: {result.outcome.replace('_', ' ')}")
+    typer.echo(wrap("", result.advice).lstrip("\n"))
+    for reason in result.reasons:
+        typer.echo(f"  - {reason}")
+    typer.echo(f"Sources: {', '.join(result.sources)}\n{DISCLAIMER}")
+
+
+@app.command("mitoxantrone-dose")
+def mitoxantrone_dose_cmd(
+    dose: Annotated[list[float], typer.Option(help="A dose received, in mg/m² (repeat for each).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Cumulative mitoxantrone dose against the lifetime limits. Example: --dose 12 --dose 12"""
+    try:
+        result = cumulative_dose(doses=dose, catalogue=default_catalogue())
+    except DoseError as err:
+        fail(str(err))
+    if as_json:
+        emit_json(result)
+        return
+    typer.echo(f"Cumulative dose: {result['cumulative']} {result['unit']}")
+    for region, limit in result["limits"].items():  # type: ignore[attr-defined]
+        if limit is None:
+            typer.echo(f"  {region.upper()}: no limit recorded")
+        else:
+            typer.echo(f"  {region.upper()}: limit {limit['limit']}, remaining {limit['remaining']}"
+                       + (" (LIMIT REACHED)" if limit["reached"] else ""))
+    typer.echo(wrap("Note:", str(result["note"])))
+    typer.echo(DISCLAIMER)
+
+
+@app.command("appointment")
+def appointment_cmd(
+    therapy: Annotated[str | None, typer.Option(help="Your current therapy.")] = None,
+    concern: Annotated[list[str] | None, typer.Option(help="What to discuss: " + ", ".join(concern_choices()))] = None,
+    start: Annotated[str | None, typer.Option(help="When you started the therapy (YYYY-MM-DD).")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+    as_json: JsonFlag = False,
+) -> None:
+    """A printable one-page summary for your next appointment."""
+    if output_format not in ("md", "html"):
+        fail(f"--format must be md or html, got {output_format!r}")
+    catalogue = default_catalogue()
+    try:
+        summary = appointment_summary(catalogue=catalogue, therapy_name=therapy, concerns=concern or [],
+                                      start=parse_date(start, "--start") if start else None)
+    except UnknownTherapy as err:
+        fail(err.message())
+    except AppointmentError as err:
+        fail(str(err))
+    if as_json:
+        emit_json(summary)
+    elif output_format == "html":
+        from mscare.web import render_appointment_html
+
+        typer.echo(render_appointment_html(summary, catalogue))
+    else:
+        typer.echo(appointment_markdown(summary, catalogue))
