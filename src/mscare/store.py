@@ -37,6 +37,7 @@ CREATE TABLE passages (
     field TEXT, title TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL, keywords TEXT
 );
 CREATE TABLE vocab (word TEXT PRIMARY KEY, in_content INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE term_df (stem TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE passages_fts USING fts5(
     title, text, keywords, content='passages', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2'
@@ -104,6 +105,15 @@ class Store:
         params.append(limit)
         return [Hit(passage=row_passage(r), score=-float(r[8])) for r in self.db.execute(sql, params)]
 
+    def document_frequencies(self, stems: list[str]) -> tuple[dict[str, int], int]:
+        """How many passages contain each stem, and how many passages there are."""
+        total = int(self.meta("passage_count") or 1)
+        if not stems:
+            return {}, total
+        marks = ",".join("?" * len(stems))
+        rows = self.db.execute(f"SELECT stem, n FROM term_df WHERE stem IN ({marks})", stems)
+        return dict(rows.fetchall()), total
+
     def passages_of(self, ref: str) -> list[Passage]:
         rows = self.db.execute(
             "SELECT pid, kind, ref, field, title, text, sources, keywords FROM passages WHERE ref = ? "
@@ -141,6 +151,16 @@ class StoreVocabulary:
 def row_passage(row: tuple) -> Passage:  # type: ignore[type-arg]
     return Passage(pid=row[0], kind=row[1], ref=row[2], field=row[3], title=row[4], text=row[5],
                    sources=json.loads(row[6]), keywords=row[7] or "")
+
+
+def stem(word: str) -> str:
+    """A crude stem for overlap counting: long words match on their first six letters."""
+    return word[:6] if len(word) > 7 else word.rstrip("s") if len(word) > 3 else word
+
+
+def passage_stems(passage: Passage) -> set[str]:
+    text = f"{passage.title} {passage.text} {passage.keywords}".lower()
+    return {stem(w) for w in re.findall(r"[a-z0-9]+", text)}
 
 
 def vocabulary_words(passages: list[Passage]) -> set[str]:
@@ -184,6 +204,12 @@ def write_index(path: Path, progress: Progress) -> int:
             [(p.pid, p.kind, p.ref, p.field, p.title, p.text, json.dumps(p.sources), p.keywords) for p in passages],
         )
         db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
+        frequencies: dict[str, int] = {}
+        for passage in passages:
+            for word in passage_stems(passage):
+                frequencies[word] = frequencies.get(word, 0) + 1
+        db.executemany("INSERT INTO term_df VALUES (?, ?)", sorted(frequencies.items()))
+        db.execute("INSERT INTO meta VALUES ('passage_count', ?)", (str(len(passages)),))
         content_words = vocabulary_words(passages)
         db.executemany("INSERT OR IGNORE INTO vocab VALUES (?, 1)", [(w,) for w in sorted(content_words)])
         db.executemany("INSERT OR IGNORE INTO vocab VALUES (?, 0)", [(w,) for w in english_words()])

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mscare.ask.lexicon import Lexicon
-from mscare.ask.retrieve import Ranked, coverage
+from mscare.ask.retrieve import Ranked, TermWeights, coverage
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
 from mscare.store import Store
 
-DEFAULT_FIELDS = ["mechanism", "schedule", "approvals"]
+DEFAULT_FIELDS = ["mechanism", "schedule", "common_side_effects", "boxed_warning", "approvals"]
 COMPARE_FIELDS = ["schedule", "efficacy", "key_risks"]
 MAX_CHARS = 1100
 
@@ -49,8 +49,9 @@ def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogu
                   lexicon: Lexicon, fields: list[str], max_passages: int = 3) -> list[Ranked]:
     """The record fields of one therapy that best answer the question."""
     scored = []
+    weights = TermWeights(question, store, catalogue)
     for passage in store.passages_of(therapy_id):
-        cover = coverage(question, passage, catalogue)
+        cover = coverage(question, passage, catalogue, weights)
         scored.append(Ranked(passage=passage, score=field_rank(passage, fields) + cover, coverage=cover))
     scored.sort(key=lambda r: -r.score)
     chosen = [r for r in scored if r.score > 0.55][:max_passages] or scored[:1]
@@ -84,7 +85,7 @@ def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, cata
     if len(question.therapies) == 1:
         fields = wanted_fields(question, lexicon, DEFAULT_FIELDS)
         used = therapy_draft(question, question.therapies[0], store=store, catalogue=catalogue,
-                             lexicon=lexicon, fields=fields)
+                             lexicon=lexicon, fields=fields, max_passages=4)
         extra = [r for r in ranked[:5] if r.passage.kind == "topic" and r.coverage >= 0.75
                  and r.score >= (ranked[0].score * 0.9)]
         used += extra[:1]

@@ -123,7 +123,8 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     if reason is None and not flags and not in_domain(parsed, ranked):
         reason = ("off_topic", {})
     draft = draft_answer(parsed, ranked, store=store, catalogue=catalogue, lexicon=lexicon)
-    if reason is None and not flags and (not draft.used or max(r.coverage for r in draft.used) < MIN_COVERAGE):
+    weak = not draft.used or max(r.coverage for r in draft.used) < MIN_COVERAGE
+    if reason is None and not flags and not parsed.therapies and weak:
         reason = ("low_confidence", {})
     related = related_topics(ranked, draft.used, parsed, lexicon)
 

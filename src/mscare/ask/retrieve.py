@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from mscare.ask.lexicon import Lexicon
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
-from mscare.store import Store
+from mscare.store import Store, stem
 
 CANDIDATES = 60
 
@@ -21,28 +22,46 @@ class Ranked:
     coverage: float  # share of the question's own terms the passage contains
 
 
-def stem(word: str) -> str:
-    """A crude stem for overlap counting: long words match on their first six letters."""
-    return word[:6] if len(word) > 7 else word.rstrip("s") if len(word) > 3 else word
+class TermWeights:
+    """Inverse document frequencies of a question's terms; terms found nowhere in the content weigh nothing."""
+
+    def __init__(self, question: Question, store: Store, catalogue: Catalogue):
+        self.therapy_words = {w for tid in question.therapies for w in therapy_terms(tid, catalogue)}
+        self.terms = [t for t in question.terms if t not in self.therapy_words]
+        stems = sorted({stem(v) for t in self.terms for v in [t, *question.variants.get(t, [])] if " " not in v})
+        frequencies, total = store.document_frequencies(stems)
+        self.weights: dict[str, float] = {}
+        for term in self.terms:
+            forms = [term, *question.variants.get(term, [])]
+            found = [frequencies.get(stem(f), 0) for f in forms if " " not in f]
+            best = max(found, default=0)
+            if best or any(" " in f for f in forms):
+                self.weights[term] = math.log(1 + total / (1 + best))
+        self.therapy_weight = math.log(1 + total)
+        self.question = question
 
 
-def passage_words(passage: Passage) -> set[str]:
-    text = f"{passage.title} {passage.text} {passage.keywords}".lower()
-    return {stem(w) for w in re.findall(r"[a-z0-9]+", text)}
+def covered(term: str, variants: list[str], words: set[str], text: str) -> bool:
+    for form in [term, *variants]:
+        if (" " in form and form in text) or stem(form) in words:
+            return True
+    return False
 
 
-def coverage(question: Question, passage: Passage, catalogue: Catalogue) -> float:
-    """How many of the question's own terms (and named therapies) the passage covers, 0..1."""
-    therapy_words = {w for tid in question.therapies for w in therapy_terms(tid, catalogue)}
-    plain = [t for t in question.terms if t not in therapy_words]
-    words = passage_words(passage)
-    hits = sum(1 for t in plain if stem(t) in words)
-    total = len(plain)
+def coverage(question: Question, passage: Passage, catalogue: Catalogue, weights: TermWeights) -> float:
+    """The IDF-weighted share of the question's terms (synonyms count) and therapies the passage covers."""
+    text = f"{passage.title} {passage.text}".lower()
+    words = {stem(w) for w in re.findall(r"[a-z0-9]+", text)}
+    hit = total = 0.0
+    for term, weight in weights.weights.items():
+        total += weight
+        if covered(term, question.variants.get(term, []), words, text):
+            hit += weight
     for therapy_id in question.therapies:
-        total += 1
+        total += weights.therapy_weight
         if passage.ref == therapy_id or any(stem(w) in words for w in therapy_terms(therapy_id, catalogue)):
-            hits += 1
-    return hits / total if total else 0.0
+            hit += weights.therapy_weight
+    return hit / total if total else 0.0
 
 
 def therapy_terms(therapy_id: str, catalogue: Catalogue) -> list[str]:
@@ -71,10 +90,11 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
     intent_fields = {f for i in lexicon.intents if i.name in question.intents for f in i.fields}
     intent_topics = {t for i in lexicon.intents if i.name in question.intents for t in i.topics}
     class_members = {t for c in question.classes for t in c.therapies}
+    weights = TermWeights(question, store, catalogue)
     ranked = []
     for hit in hits:
         passage = hit.passage
-        cover = coverage(question, passage, catalogue)
+        cover = coverage(question, passage, catalogue, weights)
         score = 0.45 * (hit.score / top) + 0.55 * cover
         if passage.kind == "therapy":
             base_field = passage.field.split(".")[0]
@@ -86,7 +106,25 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
                 score += 0.05
             else:
                 score -= 0.15
-        elif passage.ref in intent_topics:
-            score += 0.2
+        else:
+            if passage.ref in intent_topics:
+                score += 0.2
+            score += 0.1 * heading_match(passage, weights) + 0.05 / (1 + paragraph_index(passage))
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
+
+
+def paragraph_index(passage: Passage) -> int:
+    """The paragraph's position in its article: openings tend to answer the article's main question."""
+    return int(passage.pid.rsplit(":", 1)[-1]) if passage.kind == "topic" else 0
+
+
+def heading_match(passage: Passage, weights: TermWeights) -> float:
+    """The weighted share of the question's terms found in the passage's section heading."""
+    heading = passage.field.lower()
+    words = {stem(w) for w in re.findall(r"[a-z0-9]+", heading)}
+    total = sum(weights.weights.values())
+    if not total:
+        return 0.0
+    hit = sum(w for t, w in weights.weights.items() if covered(t, weights.question.variants.get(t, []), words, heading))
+    return hit / total

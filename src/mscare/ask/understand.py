@@ -34,6 +34,7 @@ class Question:
     intents: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # search terms: the question's own words
     expansions: list[str] = field(default_factory=list)  # synonyms added to the search
+    variants: dict[str, list[str]] = field(default_factory=dict)  # term -> its synonyms (words or phrases)
     unknown_names: list[str] = field(default_factory=list)
     mentions_ms: bool = False
     personal: bool = False
@@ -107,6 +108,7 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
                vocabulary: Vocabulary | None = None) -> Question:
     """Analyse a question; with a ``vocabulary``, also spot misspelt and unknown names."""
     lower = " ".join(text.lower().replace("’", "'").split())
+    lower = re.sub(r"(\d)(mg|mcg|ml|g|kg)\b", r"\1 \2", lower)
     words = WORD.findall(lower)
     question = Question(text=text, lower=lower, words=words)
     question.therapies = find_therapies(lower, catalogue)
@@ -116,6 +118,7 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     question.personal = bool(PERSONAL.search(lower))
     question.terms = [w.strip("'-") for w in words if w.strip("'-") not in lexicon.stopwords and len(w) > 1]
     question.expansions = [e for e in expansions(lower, lexicon) if e not in question.terms]
+    question.variants = {t: lexicon.phrase_index.get(t, []) for t in question.terms}
     if vocabulary is not None:
         resolve_unknown_words(question, catalogue, vocabulary)
     return question
