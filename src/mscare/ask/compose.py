@@ -55,28 +55,36 @@ def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogu
         scored.append(Ranked(passage=passage, score=field_rank(passage, fields) + cover, coverage=cover))
     scored.sort(key=lambda r: -r.score)
     chosen = [r for r in scored if r.score > 0.55][:max_passages] or scored[:1]
+    # A field that matches the question's own words better than every chosen one earns a place.
+    sharper = max(scored, key=lambda r: r.coverage)
+    if sharper not in chosen and sharper.coverage > max(r.coverage for r in chosen) + 0.05:
+        chosen = chosen[: max_passages - 1] + [sharper]
     order = {r.passage.pid: i for i, r in enumerate(scored)}
     return sorted(chosen, key=lambda r: (-field_rank(r.passage, fields), order[r.passage.pid]))
 
 
-def topic_draft(ranked: list[Ranked], *, exclude: set[str] | None = None, max_passages: int = 2) -> list[Ranked]:
-    """The best passage and, when nearly as good and about something else, a second one."""
-    exclude = exclude or set()
-    pool = [r for r in ranked if r.passage.pid not in exclude]
-    if not pool:
+def topic_draft(ranked: list[Ranked], *, max_passages: int = 3) -> list[Ranked]:
+    """The best passage plus any nearly as good ones that fit the length budget, in reading order."""
+    if not ranked:
         return []
-    chosen = [pool[0]]
-    length = len(pool[0].passage.text)
-    for candidate in pool[1:]:
-        if len(chosen) >= max_passages:
+    best = ranked[0]
+    chosen = [best]
+    length = len(best.passage.text)
+    for candidate in ranked[1:]:
+        if len(chosen) >= max_passages or candidate.score < 0.8 * best.score:
             break
-        same_place = any(candidate.passage.ref == c.passage.ref and candidate.passage.field == c.passage.field
-                         for c in chosen)
-        if candidate.score >= 0.8 * pool[0].score and not same_place \
-                and length + len(candidate.passage.text) <= MAX_CHARS:
+        if length + len(candidate.passage.text) <= MAX_CHARS:
             chosen.append(candidate)
             length += len(candidate.passage.text)
-    return chosen
+    return sorted(chosen, key=lambda r: reading_order(r, best))
+
+
+def reading_order(ranked: Ranked, best: Ranked) -> tuple[int, str, int]:
+    """Passages of the best passage's article first, in article order; others after, by score."""
+    passage = ranked.passage
+    same = passage.ref == best.passage.ref
+    index = int(passage.pid.rsplit(":", 1)[-1]) if passage.kind == "topic" and same else 0
+    return (0 if same else 1, "" if same else f"{-ranked.score:09.4f}", index)
 
 
 def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, catalogue: Catalogue,
