@@ -26,12 +26,13 @@ from mscare.passages import Passage, all_passages
 from mscare.settings import index_path
 from mscare.topics import default_topics
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (id TEXT PRIMARY KEY, title TEXT, publisher TEXT, url TEXT, accessed TEXT, kind TEXT);
 CREATE TABLE therapies (id TEXT PRIMARY KEY, generic_name TEXT, category TEXT, record TEXT NOT NULL);
-CREATE TABLE topics (slug TEXT PRIMARY KEY, title TEXT, audience TEXT, summary TEXT, last_reviewed TEXT);
+CREATE TABLE topics (slug TEXT PRIMARY KEY, title TEXT, audience TEXT, summary TEXT, last_reviewed TEXT,
+                     keywords TEXT NOT NULL);
 CREATE TABLE passages (
     rowid INTEGER PRIMARY KEY, pid TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
     field TEXT, title TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL, keywords TEXT
@@ -114,6 +115,13 @@ class Store:
         rows = self.db.execute(f"SELECT stem, n FROM term_df WHERE stem IN ({marks})", stems)
         return dict(rows.fetchall()), total
 
+    def topic_keywords(self) -> dict[str, list[str]]:
+        """Each topic's front-matter keywords (lowercase), as written by its authors."""
+        if not hasattr(self, "_topic_keywords"):
+            rows = self.db.execute("SELECT slug, keywords FROM topics")
+            self._topic_keywords = {slug: json.loads(words) for slug, words in rows}
+        return self._topic_keywords
+
     def passages_of(self, ref: str) -> list[Passage]:
         rows = self.db.execute(
             "SELECT pid, kind, ref, field, title, text, sources, keywords FROM passages WHERE ref = ? "
@@ -193,8 +201,9 @@ def write_index(path: Path, progress: Progress) -> int:
         db.executemany("INSERT INTO therapies VALUES (?,?,?,?)", [
             (t.id, t.generic_name, t.category, t.model_dump_json()) for t in catalogue.therapies.values()
         ])
-        db.executemany("INSERT INTO topics VALUES (?,?,?,?,?)", [
-            (t.slug, t.meta.title, t.meta.audience, t.meta.summary, t.meta.last_reviewed.isoformat())
+        db.executemany("INSERT INTO topics VALUES (?,?,?,?,?,?)", [
+            (t.slug, t.meta.title, t.meta.audience, t.meta.summary, t.meta.last_reviewed.isoformat(),
+             json.dumps([k.lower() for k in t.meta.keywords]))
             for t in topics.values()
         ])
         progress(f"  {len(catalogue.therapies)} therapies, {len(topics)} topics, {len(catalogue.sources)} sources")
@@ -237,7 +246,8 @@ def build_index(path: Path | None = None, *, progress: Progress = stderr_progres
         count = write_index(temp, progress)
         os.replace(temp, path)
     finally:
-        temp.unlink(missing_ok=True)
+        for leftover in (temp, *(temp.with_name(temp.name + s) for s in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
     seconds = time.perf_counter() - started
     progress(f"Done in {seconds:.2f} s.")
     return {"path": str(path), "passages": count, "seconds": round(seconds, 3)}

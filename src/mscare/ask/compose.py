@@ -73,7 +73,7 @@ def topic_draft(ranked: list[Ranked], *, max_passages: int = 3) -> list[Ranked]:
     for candidate in ranked[1:]:
         if len(chosen) >= max_passages or candidate.score < 0.8 * best.score:
             break
-        if length + len(candidate.passage.text) <= MAX_CHARS:
+        if candidate.coverage >= 0.6 * best.coverage and length + len(candidate.passage.text) <= MAX_CHARS:
             chosen.append(candidate)
             length += len(candidate.passage.text)
     return sorted(chosen, key=lambda r: reading_order(r, best))

@@ -91,6 +91,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
     intent_topics = {t for i in lexicon.intents if i.name in question.intents for t in i.topics}
     class_members = {t for c in question.classes for t in c.therapies}
     weights = TermWeights(question, store, catalogue)
+    keyword_hits = keyword_matches(question, store)
     ranked = []
     for hit in hits:
         passage = hit.passage
@@ -109,6 +110,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
         else:
             if passage.ref in intent_topics:
                 score += 0.2
+            score += 0.08 * min(2, keyword_hits.get(passage.ref, 0))
             score += 0.1 * heading_match(passage, weights) + 0.05 / (1 + paragraph_index(passage))
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
@@ -128,3 +130,14 @@ def heading_match(passage: Passage, weights: TermWeights) -> float:
         return 0.0
     hit = sum(w for t, w in weights.weights.items() if covered(t, weights.question.variants.get(t, []), words, heading))
     return hit / total
+
+
+def keyword_matches(question: Question, store: Store) -> dict[str, int]:
+    """How many of each topic's multi-word keywords the question uses ("questions to ask", "stem cell")."""
+    hits: dict[str, int] = {}
+    for slug, keywords in store.topic_keywords().items():
+        count = sum(1 for k in keywords if " " in k and re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])",
+                                                                   question.lower))
+        if count:
+            hits[slug] = count
+    return hits

@@ -1,0 +1,167 @@
+"""The ask engine: entities, intents, refusals, triage, citations, hostile input and the dev-set pass rate."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mscare.ask import QuestionError, answer
+from mscare.ask.lexicon import load_lexicon
+from mscare.ask.understand import understand
+from mscare.catalogue import Catalogue
+from mscare.evaluation import judge, read_items, run_eval
+from mscare.store import Store, StoreVocabulary, build_index, open_store
+
+DEV_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_dev.jsonl"
+DEV_SET_MIN_PASS = 0.80  # the issue's target is 0.90; this floor catches regressions
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    path = tmp_path_factory.mktemp("ask") / "index.sqlite"
+    build_index(path, progress=lambda _: None)
+    opened = open_store(path, progress=lambda _: None)
+    yield opened
+    opened.close()
+
+
+def ask(store: Store, question: str) -> dict:
+    return answer(question=question, store=store).to_json()
+
+
+def parse(store: Store, catalogue: Catalogue, question: str):
+    return understand(question, catalogue=catalogue, lexicon=load_lexicon(), vocabulary=StoreVocabulary(store))
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("How does Tysabri work?", ["natalizumab"]),
+    ("is ocrevous safe", ["ocrelizumab"]),  # misspelt brand
+    ("side effects of DMF", ["dimethyl-fumarate"]),  # abbreviation
+    ("Gilenya vs Mavenclad", ["fingolimod", "cladribine"]),
+    ("interferon beta-1b injections", ["interferon-beta-1b"]),
+])
+def test_recognises_therapies_by_any_name(store: Store, catalogue: Catalogue, question: str,
+                                          expected: list[str]) -> None:
+    assert parse(store, catalogue, question).therapies == expected
+
+
+def test_recognises_classes_intents_and_synonyms(store: Store, catalogue: Catalogue) -> None:
+    question = parse(store, catalogue, "How do S1P modulators work, and what about a flare?")
+    assert [c.label for c in question.classes] == ["S1P receptor modulators"]
+    assert "mechanism" in question.intents
+    assert "relapse" in question.expansions  # flare -> relapse
+    assert "pregnancy" in parse(store, catalogue, "can I get pregnant on ocrevus").intents
+    assert "administration" in parse(store, catalogue, "how often is mitoxantrone given").intents
+
+
+def test_therapy_answer_comes_from_the_record_and_cites_it(store: Store) -> None:
+    result = ask(store, "How does natalizumab work?")
+    reply = result["answer"]
+    assert not reply["refused"] and not reply["urgent"]
+    assert re.search(r"brain|spinal cord", reply["text"], re.I)
+    assert re.search(r"\bPML\b|progressive multifocal", reply["text"])
+    assert reply["sources"] and all(s["url"].startswith("https://") for s in reply["sources"])
+    assert any(p["id"].startswith("therapy:natalizumab:") for p in result["passages"])
+    assert "not personal medical advice" in reply["text"]
+
+
+def test_every_segment_of_an_answer_is_cited(store: Store) -> None:
+    for question in ["What is a relapse?", "Are there natural remedies for MS?", "how often is ocrevus given?",
+                     "compare kesimpta and briumvi", "Can I breastfeed with MS?"]:
+        reply = ask(store, question)["answer"]
+        assert not reply["refused"], question
+        cited = {s["id"] for s in reply["sources"]}
+        content = [s for s in reply["segments"] if "not personal medical advice" not in s["text"]]
+        assert content, question
+        for segment in content:
+            assert segment["sources"] and set(segment["sources"]) <= cited, (question, segment["text"][:60])
+
+
+def test_comparison_uses_both_records(store: Store) -> None:
+    result = ask(store, "mavenclad vs lemtrada - differences?")
+    refs = {p["id"].split(":")[1] for p in result["passages"]}
+    assert {"cladribine", "alemtuzumab"} <= refs
+
+
+@pytest.mark.parametrize("question", [
+    "how do i fix a leaky kitchen faucet",
+    "what's the best medication for Parkinson's tremor?",
+    "how much MS Contin can I take for my back pain?",
+    "is myelonex better than ocrevus?",
+    "which drug should I take for my MS?",
+    "I have tingling in my hand. Do I have MS?",
+    "What is the capital of France?",
+])
+def test_refuses_with_a_pointer_to_the_ms_team(store: Store, question: str) -> None:
+    reply = ask(store, question)["answer"]
+    assert reply["refused"] is True
+    assert not reply["urgent"]
+    assert re.search(r"neurologist|MS team|doctor|pharmacist", reply["text"])
+
+
+def test_unknown_drug_refusal_names_the_drug(store: Store) -> None:
+    reply = ask(store, "what are the side effects of zorbalimab?")["answer"]
+    assert reply["refused"] and "zorbalimab" in reply["text"]
+
+
+@pytest.mark.parametrize(("question", "advice"), [
+    ("my vision went blurry and grey in one eye since yesterday and it hurts to move it", r"optic neuritis"),
+    ("I have a fever of 38.5 and my legs are much weaker", r"infection"),
+    ("on tysabri for 3 years, lately he is clumsy and confused", r"\bPML\b"),
+    ("after my ocrevus infusion my lips are swelling and it's hard to breathe", r"anaphylaxis"),
+    ("my sister has MS and says she wants to die", r"988|116 123"),
+])
+def test_red_flags_are_urgent_and_lead_with_advice(store: Store, question: str, advice: str) -> None:
+    reply = ask(store, question)["answer"]
+    assert reply["urgent"] is True and reply["refused"] is False
+    assert reply["text"].startswith("Seek urgent care.")
+    assert re.search(advice, reply["text"])
+    assert reply["sources"]
+
+
+@pytest.mark.parametrize("question", [
+    "Can MS cause vision loss?", "What are the signs of PML?", "Is fever a symptom of a relapse?",
+])
+def test_general_questions_about_symptoms_are_not_urgent(store: Store, question: str) -> None:
+    assert ask(store, question)["answer"]["urgent"] is False
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "x" * 1001])
+def test_empty_or_overlong_questions_are_errors(store: Store, question: str) -> None:
+    with pytest.raises(QuestionError):
+        answer(question=question, store=store)
+
+
+@pytest.mark.parametrize("question", [
+    '"NEAR natalizumab', "ocrelizumab*", "-relapse -flare", "relapse NEAR(flare, 2)", "'; DROP TABLE passages; --",
+    "AND OR NOT", "é ü 中文 🙂 relapse", "\x00relapse", "((((", "col:value^2",
+])
+def test_query_syntax_is_treated_as_text(store: Store, question: str) -> None:
+    result = ask(store, question)
+    assert isinstance(result["answer"]["text"], str) and result["answer"]["text"]
+
+
+def test_dev_set_pass_rate(store: Store) -> None:
+    report = run_eval(DEV_SET, store=store)
+    by_kind = report.by_kind()
+    assert report.rate >= DEV_SET_MIN_PASS, [(i.id, i.failures) for i in report.items if not i.passed]
+    assert by_kind["urgent"]["rate"] == 1.0  # every urgent item flagged
+    assert by_kind["out_of_scope"]["rate"] == 1.0  # no out-of-scope item answered
+
+
+def test_judge_applies_every_rule() -> None:
+    item = {"question": "q", "must": ["alpha"], "must_not": ["beta"], "refuse": False, "urgent": False}
+    good = {"answer": {"text": "alpha", "refused": False, "urgent": False, "sources": [{"id": "s"}]}}
+    assert judge(item, good) == []
+    bad = {"answer": {"text": "beta", "refused": True, "urgent": True, "sources": []}}
+    assert len(judge(item, bad)) == 4
+
+
+def test_eval_file_errors_name_the_line(tmp_path: Path) -> None:
+    broken = tmp_path / "q.jsonl"
+    broken.write_text('{"question": "ok"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"q\.jsonl:2"):
+        read_items(broken)

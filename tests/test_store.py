@@ -1,0 +1,93 @@
+"""The SQLite index: build, staleness, atomic replacement and safe full-text queries."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mscare.store import build_index, connect_store, fts_query, open_store
+
+QUIET = {"progress": lambda _: None}
+
+
+def test_build_indexes_therapies_and_topics(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    result = build_index(path, **QUIET)
+    assert result["passages"] > 500
+    store = connect_store(path)
+    try:
+        kinds = dict(store.db.execute("SELECT kind, COUNT(*) FROM passages GROUP BY kind").fetchall())
+        assert kinds["therapy"] > 300 and kinds["topic"] > 300
+        hits = store.search(["natalizumab", "mechanism"], limit=5)
+        assert hits and all(h.score > 0 for h in hits)
+        assert any(h.passage.ref == "natalizumab" for h in hits)
+        assert all(h.passage.sources for h in hits)
+    finally:
+        store.close()
+
+
+def test_open_store_builds_once_then_reuses(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    messages: list[str] = []
+    open_store(path, progress=messages.append).close()
+    assert any("Building" in m for m in messages)
+    built = path.stat().st_mtime_ns
+    messages.clear()
+    open_store(path, progress=messages.append).close()
+    assert messages == [] and path.stat().st_mtime_ns == built
+
+
+def test_a_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    store = open_store(path, **QUIET)
+    try:
+        assert store.search(["relapse"], limit=1)
+    finally:
+        store.close()
+
+
+FAILING_BUILD = """
+import resource, signal, sys
+from pathlib import Path
+from mscare.store import build_index
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)          # a write past the limit fails instead of killing us
+resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))  # a 'disk' too small for a new index
+try:
+    build_index(Path(sys.argv[1]), progress=lambda _: None)
+except Exception as err:
+    print(type(err).__name__)
+    sys.exit(3)
+"""
+
+
+def test_a_failed_build_leaves_the_old_index_intact(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    build_index(path, **QUIET)
+    before = path.read_bytes()
+    done = subprocess.run([sys.executable, "-c", FAILING_BUILD, str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["index.sqlite"]  # no temporary file left behind
+    store = connect_store(path)
+    try:
+        assert store.search(["relapse"], limit=1)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("text", ['"quoted"', "NEAR", "a*", "-x", "col:y", "(", "'; DROP TABLE passages; --"])
+def test_fts_queries_quote_user_text(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "index.sqlite"
+    build_index(path, **QUIET)
+    store = connect_store(path)
+    try:
+        store.search([text, "relapse"], limit=3)  # must not raise
+        assert store.db.execute("SELECT COUNT(*) FROM passages").fetchone()[0] > 0
+    finally:
+        store.close()
+    assert fts_query(['say "hi"']) == '"say ""hi"""'
