@@ -92,6 +92,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
     class_members = {t for c in question.classes for t in c.therapies}
     weights = TermWeights(question, store, catalogue)
     keyword_hits = keyword_matches(question, store)
+    defines = definition_pattern(question)
     ranked = []
     for hit in hits:
         passage = hit.passage
@@ -111,6 +112,8 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
             if passage.ref in intent_topics:
                 score += 0.2
             score += 0.08 * min(2, keyword_hits.get(passage.ref, 0))
+            if defines and defines.search(first_sentence(passage.text)):
+                score += 0.4
             score += 0.1 * heading_match(passage, weights) + 0.05 / (1 + paragraph_index(passage))
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
@@ -141,3 +144,21 @@ def keyword_matches(question: Question, store: Store) -> dict[str, int]:
         if count:
             hits[slug] = count
     return hits
+
+
+DEFINITION = re.compile(r"^(?:what|who)(?: is|'s| are| exactly is) (?:an? |the )?(.+?)(?:\?| and | or |,|$)")
+
+
+def definition_pattern(question: Question) -> re.Pattern[str] | None:
+    """For "what is X?" questions, a pattern finding sentences that define X ("X is ...", "An X is ...")."""
+    match = DEFINITION.match(question.lower)
+    if not match:
+        return None
+    subject = re.sub(r"\b(ms|multiple sclerosis)\b", "", match.group(1)).strip()
+    if len(subject) < 3:
+        return None
+    return re.compile(rf"\b{re.escape(subject)}s? (?:is|are|means)\b", re.I)
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
