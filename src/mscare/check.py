@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from mscare.catalogue import load_catalogue
 from mscare.content import content_dir
 from mscare.topics import load_topics, topic_problems
@@ -42,6 +44,26 @@ def forbidden_claims(text: str, where: str) -> list[str]:
     return found
 
 
+def engine_citations(root: Path, report: CheckReport) -> set[str]:
+    """Source ids cited by the ask engine's red-flag advice, the relapse check and appointment questions."""
+    from mscare.ask.lexicon import load_lexicon
+    from mscare.care.relapse import SOURCES as RELAPSE_SOURCES
+
+    ids = set(RELAPSE_SOURCES)
+    try:
+        lexicon = load_lexicon(root)
+    except (OSError, ValueError, KeyError, TypeError, re.error) as err:
+        report.problems.append(f"lexicon: cannot load: {err}")
+        return ids
+    ids |= {s for flag in lexicon.red_flags for s in flag.sources}
+    appointment = root / "care" / "appointment.yaml"
+    if appointment.exists():
+        data = yaml.safe_load(appointment.read_text(encoding="utf-8"))
+        ids |= set(data["bring"]["sources"])
+        ids |= {s for concern in data["concerns"].values() for s in concern["sources"]}
+    return ids
+
+
 def run_check(root: Path | None = None, *, today: date | None = None) -> CheckReport:
     """Validate schema, citations, dates and readability of every content file."""
     root = root or content_dir()
@@ -73,6 +95,10 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
         )
     cited = {i for t in catalogue.therapies.values() for i in t.cited()}
     cited |= {i for t in topics.values() for i in t.cited()}
+    engine_cited = engine_citations(root, report)
+    cited |= engine_cited
+    for source_id in sorted(engine_cited - set(catalogue.sources)):
+        report.problems.append(f"lexicon or care data cites unknown source {source_id!r}")
     unused = sorted(set(catalogue.sources) - cited)
     if unused:
         report.warnings.append(f"{len(unused)} sources are never cited: {', '.join(unused[:10])}")
