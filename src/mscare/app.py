@@ -52,7 +52,7 @@ def store_per_thread(path: Path) -> callable:  # type: ignore[valid-type]
 
 def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> FastAPIOffline:
     """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials."""
-    from mscare import api, web
+    from mscare import api, api_trials, web, web_trials
 
     path = index or index_path()
     open_store(path).close()
@@ -66,12 +66,8 @@ def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> F
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("mscare", "static")]), name="static")
     app.include_router(api.router)
-    try:
-        from mscare import api_trials
-
-        app.include_router(api_trials.router)
-    except ImportError:  # pragma: no cover - the trials feature is optional in a partial install
-        pass
+    app.include_router(api_trials.router)
     app.include_router(web.router)
+    app.include_router(web_trials.router)
     web.install_error_pages(app)
     return app

@@ -204,6 +204,7 @@ def serve(
 def main() -> None:
     """Console entry point."""
     import mscare.cli_care  # noqa: F401  (registers the care-tool commands)
+    import mscare.cli_trials  # noqa: F401  (registers the trials commands)
 
     try:
         app()

@@ -26,6 +26,7 @@ from mscare.cli_common import CATEGORIES
 from mscare.render import approval_text
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.topics import UnknownTopic, find_topic
+from mscare.trials import trials_for_therapy
 
 router = APIRouter(include_in_schema=False)
 COMMON_QUESTIONS = [
@@ -57,9 +58,10 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
                                       status_code=status)
 
 
-def error_page(request: Request, status: int, message: str, suggestions: list[str] | None = None) -> HTMLResponse:
+def error_page(request: Request, status: int, message: str, suggestions: list[str] | None = None,
+               base: str = "/therapies/") -> HTMLResponse:
     return page(request, "error.html", status=status, title="Not found" if status == 404 else "Please check",
-                message=message, suggestions=suggestions or [])
+                message=message, suggestions=suggestions or [], suggestion_base=base)
 
 
 def install_error_pages(app: FastAPI) -> None:
@@ -144,10 +146,6 @@ def therapy_page(request: Request, name: str) -> HTMLResponse:
 
 
 def linked_trials(request: Request, therapy_id: str) -> list[Any]:
-    try:
-        from mscare.trials import trials_for_therapy
-    except ImportError:  # pragma: no cover
-        return []
     if not request.app.state.trials_db.exists():
         return []
     return list(trials_for_therapy(db_path=request.app.state.trials_db, therapy_id=therapy_id))
@@ -164,7 +162,7 @@ def topic_page(request: Request, slug: str) -> HTMLResponse:
     try:
         topic = find_topic(request.app.state.topics, slug)
     except UnknownTopic as err:
-        return error_page(request, 404, err.message(), err.suggestions)
+        return error_page(request, 404, err.message(), err.suggestions, base="/topics/")
     sources = request.app.state.catalogue.sources_of(topic.cited())
     numbers = {s.id: i for i, s in enumerate(sources, 1)}
     return page(request, "topic.html", title=topic.meta.title, topic=topic, sources=sources, numbers=numbers,

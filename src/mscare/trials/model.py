@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Verdict = Literal["may_qualify", "likely_not", "cant_tell"]
-Effect = Literal["fits", "against", "unclear"]
+Effect = Literal["fits", "against", "unclear", "note"]  # "note" informs but never changes the verdict
 REGISTRY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 
 

@@ -6,7 +6,7 @@ import re
 
 from mscare.catalogue import Catalogue
 from mscare.trials.model import Trial
-from mscare.trials.terms import TYPE_PATTERNS, is_ms_text
+from mscare.trials.terms import is_ms_text, ms_types_in
 
 COMPARISON = re.compile(r"\b(?:versus|vs\.?|compared\s+(?:to|with))\b", re.I)
 # Plain words for MS types named in conditions, most specific first.
@@ -58,7 +58,8 @@ def who(trial: Trial) -> str:
     conditions = " ".join(trial.conditions)
     if not is_ms_text(conditions):
         return f"{people} with {trial.conditions[0].lower()}" if trial.conditions else people
-    kinds = list(dict.fromkeys(words for label, words in CONDITION_TYPES if TYPE_PATTERNS[label].search(conditions)))
+    labels = {label for condition in trial.conditions for label in ms_types_in(condition)}
+    kinds = list(dict.fromkeys(words for label, words in CONDITION_TYPES if label in labels))
     return f"{people} with {' or '.join(kinds)} MS" if kinds else f"{people} with MS"
 
 

@@ -1,0 +1,119 @@
+"""Clinical-trial commands: ``mscare trials import | search | screen``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mscare.cli_common import JsonFlag, app, emit_json, fail
+from mscare.render import wrap
+from mscare.settings import DISCLAIMER
+from mscare.trials import (
+    TrialHit,
+    TrialInputError,
+    UnknownTrial,
+    default_trials_path,
+    import_trials,
+    screen,
+    search_trials,
+)
+
+trials_app = typer.Typer(no_args_is_help=True, help="Import, search and pre-screen ClinicalTrials.gov trials.")
+app.add_typer(trials_app, name="trials")
+VERDICT_WORDS = {"may_qualify": "You may qualify", "likely_not": "You are likely not eligible",
+                 "cant_tell": "Can't tell from the listed criteria"}
+EFFECT_MARKS = {"fits": "[fits]", "against": "[against]", "unclear": "[unclear]", "note": "[note]"}
+
+
+def progress_to_stderr(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@trials_app.command("import")
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="A ClinicalTrials.gov API v2 JSON file, or a folder of them.")],
+    include_all: Annotated[bool, typer.Option("--all", help="Also keep studies that are not about MS.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import saved API v2 responses (exit 2 if any file had errors). Example: mscare trials import studies.json"""
+    try:
+        result = import_trials(path, db_path=default_trials_path(), include_all=include_all,
+                               progress=progress_to_stderr)
+    except TrialInputError as err:
+        fail(str(err))
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        typer.echo(f"Imported {result.imported} new, updated {result.updated}, skipped {result.skipped} not about MS"
+                   f"{'' if include_all else ' (use --all to keep them)'}.")
+    for error in result.errors:
+        typer.echo(f"Error: {error}", err=True)
+    if result.errors:
+        raise typer.Exit(2)
+
+
+def hit_lines(hit: TrialHit) -> str:
+    where = ""
+    if hit.nearest_site and hit.distance_km is not None:
+        site = hit.nearest_site
+        place = ", ".join(p for p in (site.get("facility"), site.get("city"), site.get("country")) if p)
+        where = f"\n    nearest site: {place} ({hit.distance_km:g} km)"
+    return f"{hit.nct_id}  {hit.title}\n    {hit.summary}{where}\n    {hit.url}"
+
+
+@trials_app.command("search")
+def search_cmd(
+    text: Annotated[str | None, typer.Argument(help="Words to look for, e.g. 'fatigue' or 'ozanimod'.")] = None,
+    status: Annotated[str | None, typer.Option(help="e.g. recruiting, not_yet_recruiting, completed.")] = None,
+    phase: Annotated[str | None, typer.Option(help="1, 2, 3, 4, early1, na, or 2/3.")] = None,
+    near: Annotated[str | None, typer.Option(help="A city with a trial site, or LAT,LON.")] = None,
+    within: Annotated[float | None, typer.Option(help="Only trials with a site within this many km of --near.")
+                      ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many results.")] = 50,
+    as_json: JsonFlag = False,
+) -> None:
+    """Search imported trials. Example: mscare trials search fatigue --status recruiting --near Portland --within 50"""
+    try:
+        hits = search_trials(db_path=default_trials_path(), text=text, status=status, phase=phase, near=near,
+                             within_km=within, limit=limit)
+    except TrialInputError as err:
+        fail(str(err))
+    if as_json:
+        emit_json([h.to_json() for h in hits])
+        return
+    if not hits:
+        hint = "" if default_trials_path().is_file() else " No trials imported yet: run 'mscare trials import PATH'."
+        typer.echo(f"No matching trials.{hint}")
+        return
+    typer.echo("\n\n".join(hit_lines(h) for h in hits))
+    typer.echo(f"\n{len(hits)} trials. Trial teams decide who can take part. {DISCLAIMER}")
+
+
+@trials_app.command("screen")
+def screen_cmd(
+    nct_id: Annotated[str, typer.Argument(help="The trial's NCT id, e.g. NCT06408259.")],
+    age: Annotated[int, typer.Option(min=0, max=119, help="Your age in years.")],
+    sex: Annotated[str | None, typer.Option(help="F or M.")] = None,
+    ms_type: Annotated[str | None, typer.Option(help="cis, rrms, active_spms, spms or ppms.")] = None,
+    edss: Annotated[float | None, typer.Option(help="Your EDSS disability score, 0-10.")] = None,
+    dmt: Annotated[list[str] | None, typer.Option(help="A treatment you take or took; repeat for more.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Pre-screen yourself for a trial. Example: mscare trials screen NCT06408259 --age 12 --ms-type rrms"""
+    try:
+        result = screen(db_path=default_trials_path(), nct_id=nct_id, age=age, sex=sex, ms_type=ms_type, edss=edss,
+                        dmts=dmt or [])
+    except (TrialInputError, UnknownTrial) as err:
+        fail(str(err))
+    if as_json:
+        emit_json(result.to_json())
+        return
+    typer.echo(f"{result.nct_id}: {result.title}\n{result.url}\n")
+    typer.echo(f"Verdict: {VERDICT_WORDS[result.verdict]}.\n")
+    for reason in result.reasons:
+        typer.echo(wrap(f"{EFFECT_MARKS[reason.effect]} {reason.finding}", f'"{reason.criterion}"'))
+    if not result.reasons:
+        typer.echo("No listed criterion could be checked against your answers.")
+    typer.echo(wrap("\nNote:", result.note))
