@@ -15,12 +15,15 @@ from mscare.models import Source, Therapy
 class UnknownTherapy(LookupError):
     """No therapy matches a name; ``suggestions`` holds the closest known names."""
 
-    def __init__(self, name: str, suggestions: list[str]):
+    def __init__(self, name: str, suggestions: list[str], *, shared: bool = False):
         super().__init__(name)
         self.name = name
         self.suggestions = suggestions
+        self.shared = shared  # the name belongs to several therapies
 
     def message(self) -> str:
+        if self.shared:
+            return f"{self.name!r} could mean several therapies: {', '.join(self.suggestions)}. Please name one."
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         return f"No therapy called {self.name!r}.{hint} See 'mscare therapies list'."
 
@@ -41,13 +44,26 @@ class Catalogue:
     names: dict[str, str] = field(default_factory=dict)  # normalised name -> therapy id
     display: dict[str, str] = field(default_factory=dict)  # normalised name -> name as written
 
+    shared: dict[str, list[str]] = field(default_factory=dict)  # normalised name -> several therapy ids
+
     def __post_init__(self) -> None:
-        for therapy in self.therapies.values():
+        owners: dict[str, list[str]] = {}
+        for therapy in self.by_category():
             for name in self.names_of(therapy):
                 key = normalise_name(name)
-                if key and key not in self.names:
-                    self.names[key] = therapy.id
-                    self.display[key] = name
+                if key and therapy.id not in owners.setdefault(key, []):
+                    owners[key].append(therapy.id)
+                    self.display.setdefault(key, name)
+        # A therapy's own id or generic name is always its own; other names shared by several records
+        # ("Botox", "MMF") are ambiguous and resolve to none of them.
+        own = {normalise_name(n): t.id for t in self.therapies.values() for n in (t.id, t.generic_name)}
+        for key, ids in owners.items():
+            if key in own:
+                self.names[key] = own[key]
+            elif len(ids) == 1:
+                self.names[key] = ids[0]
+            else:
+                self.shared[key] = ids
 
     @staticmethod
     def names_of(therapy: Therapy) -> list[str]:
@@ -59,6 +75,8 @@ class Catalogue:
         key = normalise_name(name)
         if key in self.names:
             return self.therapies[self.names[key]]
+        if key in self.shared:
+            raise UnknownTherapy(name, [self.therapies[t].generic_name for t in self.shared[key]], shared=True)
         close = difflib.get_close_matches(key, self.names, n=5, cutoff=0.8)
         if close and self._clear_winner(key, close):
             return self.therapies[self.names[close[0]]]
@@ -68,7 +86,8 @@ class Catalogue:
         """A near miss resolves only when the best match is good and points at one therapy."""
         best = difflib.SequenceMatcher(None, key, close[0]).ratio()
         rivals = {self.names[c] for c in close if difflib.SequenceMatcher(None, key, c).ratio() >= best - 0.02}
-        return best >= 0.8 and len(key) >= 4 and len(rivals) == 1
+        # Typos rarely change a name's length by more than two letters ("interferon" is not "peginterferon").
+        return best >= 0.8 and len(key) >= 4 and len(rivals) == 1 and abs(len(close[0]) - len(key)) <= 2
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """The closest known names, for "did you mean" messages."""

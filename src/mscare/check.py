@@ -35,6 +35,17 @@ class CheckReport:
         return not self.problems
 
 
+def string_values(value: object) -> list[str]:
+    """Every string inside a JSON-like value, so each field's sentences are checked on their own."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in string_values(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in string_values(v)]
+    return []
+
+
 def forbidden_claims(text: str, where: str) -> list[str]:
     """Sentences that claim a cure without a negation in the same sentence."""
     found = []
@@ -83,7 +94,8 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
             report.problems.append(f"{where}: last_reviewed {therapy.last_reviewed} is in the future")
         if any(m.parsed.kind == "each_dose" for m in therapy.monitoring) and therapy.dosing is None:
             report.problems.append(f"{where}: monitoring uses 'before each dose' but the record has no dosing")
-        report.problems += forbidden_claims(therapy.model_dump_json(), where)
+        for text in string_values(therapy.model_dump(mode="json")):
+            report.problems += forbidden_claims(text, where)
     slugs = set(topics)
     for topic in topics.values():
         report.problems += topic_problems(topic, set(catalogue.sources), slugs)

@@ -22,6 +22,7 @@ class Passage:
     text: str
     sources: list[str]
     keywords: str = ""
+    stems: frozenset[str] = frozenset()  # filled from the index: stems of the heading and text
 
 
 def therapy_label(therapy: Therapy) -> str:

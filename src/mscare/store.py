@@ -24,9 +24,10 @@ from mscare.catalogue import default_catalogue
 from mscare.content import content_dir
 from mscare.passages import Passage, all_passages
 from mscare.settings import index_path
+from mscare.stemming import text_stems
 from mscare.topics import default_topics
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (id TEXT PRIMARY KEY, title TEXT, publisher TEXT, url TEXT, accessed TEXT, kind TEXT);
@@ -35,7 +36,7 @@ CREATE TABLE topics (slug TEXT PRIMARY KEY, title TEXT, audience TEXT, summary T
                      keywords TEXT NOT NULL);
 CREATE TABLE passages (
     rowid INTEGER PRIMARY KEY, pid TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
-    field TEXT, title TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL, keywords TEXT
+    field TEXT, title TEXT NOT NULL, text TEXT NOT NULL, sources TEXT NOT NULL, keywords TEXT, stems TEXT
 );
 CREATE TABLE vocab (word TEXT PRIMARY KEY, in_content INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE term_df (stem TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
@@ -96,7 +97,7 @@ class Store:
         if not query:
             return []
         sql = (
-            "SELECT p.pid, p.kind, p.ref, p.field, p.title, p.text, p.sources, p.keywords, "
+            "SELECT p.pid, p.kind, p.ref, p.field, p.title, p.text, p.sources, p.keywords, p.stems, "
             "bm25(passages_fts, ?, ?, ?) AS rank FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
             "WHERE passages_fts MATCH ?" + (" AND p.kind = ?" if kind else "") + " ORDER BY rank LIMIT ?"
         )
@@ -104,7 +105,7 @@ class Store:
         if kind:
             params.append(kind)
         params.append(limit)
-        return [Hit(passage=row_passage(r), score=-float(r[8])) for r in self.db.execute(sql, params)]
+        return [Hit(passage=row_passage(r), score=-float(r[9])) for r in self.db.execute(sql, params)]
 
     def document_frequencies(self, stems: list[str]) -> tuple[dict[str, int], int]:
         """How many passages contain each stem, and how many passages there are."""
@@ -119,12 +120,13 @@ class Store:
         """Each topic's front-matter keywords (lowercase), as written by its authors."""
         if not hasattr(self, "_topic_keywords"):
             rows = self.db.execute("SELECT slug, keywords FROM topics")
-            self._topic_keywords = {slug: json.loads(words) for slug, words in rows}
+            self._topic_keywords = {slug: [" ".join(re.findall(r"[a-z0-9]+", k)) for k in json.loads(words)]
+                                    for slug, words in rows}
         return self._topic_keywords
 
     def passages_of(self, ref: str) -> list[Passage]:
         rows = self.db.execute(
-            "SELECT pid, kind, ref, field, title, text, sources, keywords FROM passages WHERE ref = ? "
+            "SELECT pid, kind, ref, field, title, text, sources, keywords, stems FROM passages WHERE ref = ? "
             "ORDER BY rowid", (ref,))
         return [row_passage(r) for r in rows]
 
@@ -158,17 +160,13 @@ class StoreVocabulary:
 
 def row_passage(row: tuple) -> Passage:  # type: ignore[type-arg]
     return Passage(pid=row[0], kind=row[1], ref=row[2], field=row[3], title=row[4], text=row[5],
-                   sources=json.loads(row[6]), keywords=row[7] or "")
-
-
-def stem(word: str) -> str:
-    """A crude stem for overlap counting: long words match on their first six letters."""
-    return word[:6] if len(word) > 7 else word.rstrip("s") if len(word) > 3 else word
+                   sources=json.loads(row[6]), keywords=row[7] or "", stems=frozenset((row[8] or "").split()))
 
 
 def passage_stems(passage: Passage) -> set[str]:
-    text = f"{passage.title} {passage.text} {passage.keywords}".lower()
-    return {stem(w) for w in re.findall(r"[a-z0-9]+", text)}
+    """Stems of what a passage says: its section heading (topics) or label (therapies), and its text."""
+    head = passage.field if passage.kind == "topic" else passage.title
+    return text_stems(f"{head} {passage.text}")
 
 
 def vocabulary_words(passages: list[Passage]) -> set[str]:
@@ -209,8 +207,10 @@ def write_index(path: Path, progress: Progress) -> int:
         progress(f"  {len(catalogue.therapies)} therapies, {len(topics)} topics, {len(catalogue.sources)} sources")
         passages = all_passages(catalogue, topics)
         db.executemany(
-            "INSERT INTO passages (pid, kind, ref, field, title, text, sources, keywords) VALUES (?,?,?,?,?,?,?,?)",
-            [(p.pid, p.kind, p.ref, p.field, p.title, p.text, json.dumps(p.sources), p.keywords) for p in passages],
+            "INSERT INTO passages (pid, kind, ref, field, title, text, sources, keywords, stems) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            [(p.pid, p.kind, p.ref, p.field, p.title, p.text, json.dumps(p.sources), p.keywords,
+              " ".join(sorted(passage_stems(p)))) for p in passages],
         )
         db.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
         frequencies: dict[str, int] = {}

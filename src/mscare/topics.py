@@ -17,6 +17,7 @@ from mscare.models import TopicMeta
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
 REMINDER = re.compile(r"not (personal |individual )?(medical )?advice|not a substitute for", re.I)
 MAX_PATIENT_GRADE = 10.0
+SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 UNCITED_LIMIT = 120  # characters; shorter lines (a heading-like sentence, the reminder) may go uncited
 
 
@@ -120,7 +121,8 @@ def topic_problems(topic: Topic, known_sources: set[str], known_slugs: set[str])
     for unknown in sorted(set(topic.cited()) - known_sources):
         problems.append(f"{where}: cites unknown source [@{unknown}]")
     for para in topic.paragraphs():
-        if not para.sources and len(para.text) > UNCITED_LIMIT:
+        claims = len(para.text) > UNCITED_LIMIT or len(SENTENCE_END.findall(para.text)) >= 2
+        if not para.sources and claims and not REMINDER.search(para.text):
             problems.append(f"{where}: section {para.section!r}: paragraph without a citation: {para.text[:60]!r}")
     for slug in topic.meta.related:
         if slug not in known_slugs:

@@ -87,6 +87,19 @@ def reading_order(ranked: Ranked, best: Ranked) -> tuple[int, str, int]:
     return (0 if same else 1, "" if same else f"{-ranked.score:09.4f}", index)
 
 
+def class_draft(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> list[Ranked]:
+    """For a drug class ("how do interferons work?"): the best-matching member field, then a topic paragraph."""
+    members = {t for c in question.classes for t in c.therapies}
+    fields = wanted_fields(question, lexicon, DEFAULT_FIELDS[:1])
+    fitting = [r for r in ranked if r.passage.kind == "therapy" and r.passage.ref in members
+               and r.passage.field.split(".")[0] in fields]
+    if not fitting:
+        return []
+    best = max(fitting, key=lambda r: (r.coverage, r.score))
+    topics = [r for r in ranked if r.passage.kind == "topic" and r.coverage >= 0.6 * best.coverage]
+    return [best] + topics[:1]
+
+
 def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, catalogue: Catalogue,
                  lexicon: Lexicon) -> Draft:
     """Choose the passages to quote: from therapy records when the question names therapies."""
@@ -108,6 +121,10 @@ def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, cata
             used += therapy_draft(question, therapy_id, store=store, catalogue=catalogue, lexicon=lexicon,
                                   fields=fields, max_passages=2 if len(question.therapies) > 2 else 3)
         return Draft(used=used, topic=None, confidence=0.8)
+    if question.classes:
+        used = class_draft(question, ranked, lexicon)
+        if used:
+            return Draft(used=used, topic=None, confidence=0.7)
     used = topic_draft(ranked)
     if not used:
         return Draft(used=[], topic=None, confidence=0.0)

@@ -15,7 +15,7 @@ from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.store import Store, StoreVocabulary
 
-MIN_COVERAGE = 0.34
+MIN_COVERAGE = 0.25
 URGENT_PREFIX = "Seek urgent care."
 
 

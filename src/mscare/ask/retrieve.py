@@ -10,7 +10,8 @@ from mscare.ask.lexicon import Lexicon
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
-from mscare.store import Store, stem
+from mscare.stemming import stem, stem_matches, text_stems
+from mscare.store import Store, passage_stems
 
 CANDIDATES = 60
 
@@ -37,26 +38,34 @@ class TermWeights:
             best = max(found, default=0)
             if best or any(" " in f for f in forms):
                 self.weights[term] = math.log(1 + total / (1 + best))
+            else:  # a word no passage uses: it cannot be covered, so it counts for less (a name, a typo)
+                self.weights[term] = UNSEEN_SHARE * math.log(1 + total)
         self.therapy_weight = math.log(1 + total)
         self.question = question
 
 
-def covered(term: str, variants: list[str], words: set[str], text: str) -> bool:
-    for form in [term, *variants]:
-        if (" " in form and form in text) or stem(form) in words:
-            return True
-    return False
+UNSEEN_SHARE = 0.35  # weight of a word found in no passage, relative to the rarest possible word
+SYNONYM_CREDIT = 0.6  # a synonym match counts for less than the question's own word
+
+
+def covered(term: str, variants: list[str], words: set[str] | frozenset[str], text: str) -> float:
+    """1 when the passage has the term itself, ``SYNONYM_CREDIT`` when only a synonym, else 0."""
+    if stem_matches(stem(term), words):  # type: ignore[arg-type]
+        return 1.0
+    for form in variants:
+        if (" " in form and form in text) or (" " not in form and stem(form) in words):
+            return SYNONYM_CREDIT
+    return 0.0
 
 
 def coverage(question: Question, passage: Passage, catalogue: Catalogue, weights: TermWeights) -> float:
     """The IDF-weighted share of the question's terms (synonyms count) and therapies the passage covers."""
-    text = f"{passage.title} {passage.text}".lower()
-    words = {stem(w) for w in re.findall(r"[a-z0-9]+", text)}
+    text = f"{passage.field if passage.kind == 'topic' else passage.title} {passage.text}".lower()
+    words = passage.stems or passage_stems(passage)
     hit = total = 0.0
     for term, weight in weights.weights.items():
         total += weight
-        if covered(term, question.variants.get(term, []), words, text):
-            hit += weight
+        hit += weight * covered(term, question.variants.get(term, []), words, text)
     for therapy_id in question.therapies:
         total += weights.therapy_weight
         if passage.ref == therapy_id or any(stem(w) in words for w in therapy_terms(therapy_id, catalogue)):
@@ -114,7 +123,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
             score += 0.08 * min(2, keyword_hits.get(passage.ref, 0))
             if defines and defines.search(first_sentence(passage.text)):
                 score += 0.4
-            score += 0.1 * heading_match(passage, weights) + 0.05 / (1 + paragraph_index(passage))
+            score += 0.2 * heading_match(passage, question) + 0.05 / (1 + paragraph_index(passage))
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
 
@@ -124,26 +133,17 @@ def paragraph_index(passage: Passage) -> int:
     return int(passage.pid.rsplit(":", 1)[-1]) if passage.kind == "topic" else 0
 
 
-def heading_match(passage: Passage, weights: TermWeights) -> float:
-    """The weighted share of the question's terms found in the passage's section heading."""
-    heading = passage.field.lower()
-    words = {stem(w) for w in re.findall(r"[a-z0-9]+", heading)}
-    total = sum(weights.weights.values())
-    if not total:
+HEADING_FILLER = frozenset("a an the of to for and or in on with my your i you ms is are do does be it".split())
+
+
+def heading_match(passage: Passage, question: Question) -> float:
+    """How much of the passage's section heading the question echoes ("What medicines are used for MS?")."""
+    heading = [w for w in re.findall(r"[a-z0-9]+", passage.field.lower()) if w not in HEADING_FILLER]
+    if not heading:
         return 0.0
-    hit = sum(w for t, w in weights.weights.items() if covered(t, weights.question.variants.get(t, []), words, heading))
-    return hit / total
-
-
-def keyword_matches(question: Question, store: Store) -> dict[str, int]:
-    """How many of each topic's multi-word keywords the question uses ("questions to ask", "stem cell")."""
-    hits: dict[str, int] = {}
-    for slug, keywords in store.topic_keywords().items():
-        count = sum(1 for k in keywords if " " in k and re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])",
-                                                                   question.lower))
-        if count:
-            hits[slug] = count
-    return hits
+    asked = text_stems(" ".join(question.words)) | {stem(v) for t in question.terms
+                                                     for v in question.variants.get(t, []) if " " not in v}
+    return sum(1 for w in heading if stem_matches(stem(w), asked)) / len(heading)
 
 
 DEFINITION = re.compile(r"^(?:what|who)(?: is|'s| are| exactly is) (?:an? |the )?(.+?)(?:\?| and | or |,|$)")
@@ -162,3 +162,13 @@ def definition_pattern(question: Question) -> re.Pattern[str] | None:
 
 def first_sentence(text: str) -> str:
     return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+
+
+def keyword_matches(question: Question, store: Store) -> dict[str, int]:
+    """How many of each topic's multi-word keywords the question uses ("questions to ask", "stem cell")."""
+    hits: dict[str, int] = {}
+    for slug, keywords in store.topic_keywords().items():
+        count = sum(1 for k in keywords if " " in k and k in question.grams)
+        if count:
+            hits[slug] = count
+    return hits

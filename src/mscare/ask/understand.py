@@ -35,6 +35,7 @@ class Question:
     terms: list[str] = field(default_factory=list)  # search terms: the question's own words
     expansions: list[str] = field(default_factory=list)  # synonyms added to the search
     variants: dict[str, list[str]] = field(default_factory=dict)  # term -> its synonyms (words or phrases)
+    grams: set[str] = field(default_factory=set)  # runs of consecutive words, for phrase look-ups
     unknown_names: list[str] = field(default_factory=list)
     mentions_ms: bool = False
     personal: bool = False
@@ -58,8 +59,9 @@ def catalogue_names(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
         for name in catalogue.names_of(therapy):
             lowered = re.sub(r"[^a-z0-9]+", " ", name.lower().replace("β", "beta")).strip()
             if len(lowered) >= 3 and lowered not in pairs:
-                pairs[lowered] = therapy.id
-    return tuple(sorted(pairs.items(), key=lambda p: -len(p[0])))
+                key = normalise_name(lowered)
+                pairs[lowered] = catalogue.names.get(key) or "|".join(catalogue.shared.get(key, []))
+    return tuple(sorted(((n, t) for n, t in pairs.items() if t), key=lambda p: -len(p[0])))
 
 
 def find_therapies(lower: str, catalogue: Catalogue) -> list[str]:
@@ -71,27 +73,48 @@ def find_therapies(lower: str, catalogue: Catalogue) -> list[str]:
     lookup = dict(names)
     for match in name_pattern(id(catalogue), names).finditer(spaced):
         key = re.sub(r"[\s\-]+", " ", match.group(1))
-        therapy_id = lookup.get(key) or catalogue.names.get(normalise_name(key))
+        owner = lookup.get(key) or catalogue.names.get(normalise_name(key)) or ""
+        therapy_id = owner if "|" not in owner else disambiguate(owner.split("|"), spaced, catalogue)
         if therapy_id and therapy_id not in found:
             found.append(therapy_id)
     return found
 
 
-def find_classes(lower: str, lexicon: Lexicon, catalogue: Catalogue) -> list[DrugClass]:
+def disambiguate(candidates: list[str], spaced: str, catalogue: Catalogue) -> str | None:
+    """A name several records share ("Botox") means the one whose id or uses the question mentions, if any."""
+    words = set(spaced.split())
+    fitting = [t for t in candidates
+               if words & (set(t.split("-")) | {w for use in catalogue.therapies[t].treats for w in use.split()})
+               - {"toxin", "acid", "beta", "1a", "1b"}]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def normal_phrase(text: str) -> str:
+    """Lowercase words joined by single spaces: "Flare-up" and "flare up" compare equal."""
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def word_grams(lower: str, longest: int = 6) -> set[str]:
+    """Every run of 1 to ``longest`` consecutive words, for phrase look-ups without regexes."""
+    tokens = normal_phrase(lower).split()
+    return {" ".join(tokens[i:i + n]) for n in range(1, longest + 1) for i in range(len(tokens) - n + 1)}
+
+
+def find_classes(grams: set[str], lexicon: Lexicon, catalogue: Catalogue) -> list[DrugClass]:
     found = []
     for drug_class in lexicon.classes:
-        if any(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", lower) for n in drug_class.names):
+        if any(normal_phrase(n) in grams for n in drug_class.names):
             members = [t for t in drug_class.therapies if t in catalogue.therapies]
             if members:
                 found.append(DrugClass(names=drug_class.names, label=drug_class.label, therapies=members))
     return found
 
 
-def expansions(lower: str, lexicon: Lexicon) -> list[str]:
+def expansions(grams: set[str], lexicon: Lexicon) -> list[str]:
     """Synonyms of the phrases the question uses (single words only, for the search)."""
     out: list[str] = []
     for phrase, others in lexicon.phrase_index.items():
-        if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", lower):
+        if normal_phrase(phrase) in grams:
             out += [w for w in others if " " not in w]
     return list(dict.fromkeys(out))
 
@@ -112,12 +135,14 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     words = WORD.findall(lower)
     question = Question(text=text, lower=lower, words=words)
     question.therapies = find_therapies(lower, catalogue)
-    question.classes = find_classes(lower, lexicon, catalogue)
+    question.grams = word_grams(lower)
+    question.classes = find_classes(question.grams, lexicon, catalogue)
     question.intents = [i.name for i in lexicon.intents if any(c.search(lower) for c in i.cues)]
     question.mentions_ms = bool(MS_MENTION.search(lower))
     question.personal = bool(PERSONAL.search(lower))
-    question.terms = [w.strip("'-") for w in words if w.strip("'-") not in lexicon.stopwords and len(w) > 1]
-    question.expansions = [e for e in expansions(lower, lexicon) if e not in question.terms]
+    cleaned = [w.strip("'-").replace("'", "") for w in words]
+    question.terms = [w for w in cleaned if w not in lexicon.stopwords and len(w) > 1]
+    question.expansions = [e for e in expansions(question.grams, lexicon) if e not in question.terms]
     question.variants = {t: lexicon.phrase_index.get(t, []) for t in question.terms}
     if vocabulary is not None:
         resolve_unknown_words(question, catalogue, vocabulary)

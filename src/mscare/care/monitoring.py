@@ -10,6 +10,7 @@ from mscare.models import Therapy, When
 
 MAX_MONTHS = 120
 DEFAULT_MONTHS = 24
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # treatment start dates outside these years are typing mistakes
 
 
 class ScheduleError(ValueError):
@@ -83,6 +84,8 @@ def monitoring_schedule(*, therapy: Therapy, start: date, months: int = DEFAULT_
     """Every test the record's monitoring items ask for from ``start`` to ``months`` later, in date order."""
     if not 1 <= months <= MAX_MONTHS:
         raise ScheduleError(f"--months must be between 1 and {MAX_MONTHS}, got {months}")
+    if not FIRST_YEAR <= start.year <= LAST_YEAR:
+        raise ScheduleError(f"the start date must be between {FIRST_YEAR} and {LAST_YEAR}, got {start.isoformat()}")
     schedule = Schedule(therapy=therapy.id, start=start, months=months)
     if not therapy.monitoring:
         schedule.notes.append(

@@ -54,7 +54,10 @@ def check_relapse(answers: RelapseCheck, *, lexicon: Lexicon) -> RelapseResult:
     unknown = sorted(set(answers.red_flags) - set(red_flag_ids(lexicon)))
     if unknown:
         raise RelapseInputError(f"unknown red flag {unknown[0]!r}; choose from: {', '.join(red_flag_ids(lexicon))}")
-    described = Question(text=answers.symptoms, lower=answers.symptoms.lower(), words=[], personal=True)
+    # The triage rules read the answers as one description, so "--fever" with "legs weaker" is urgent too.
+    told = " ".join([answers.symptoms] + [word for word, flag in (("fever", answers.fever),
+                                                                   ("infection", answers.infection)) if flag])
+    described = Question(text=told, lower=told.lower(), words=[], personal=True)
     flags = [f for f in lexicon.red_flags if f.id in answers.red_flags]
     flags += [f for f in red_flags(described, lexicon) if f not in flags and not f.requires_therapy]
     if flags:
@@ -80,11 +83,13 @@ def check_relapse(answers: RelapseCheck, *, lexicon: Lexicon) -> RelapseResult:
             sources=SOURCES,
         )
     if answers.hours is None or not answers.symptoms.strip():
+        missing = "no symptoms were described" if not answers.symptoms.strip() else \
+            "how long the symptoms have lasted is not known"
         return RelapseResult(
             outcome="unclear",
             advice="Not enough to say. Note what changed and when it started; if new or worse symptoms last "
                    "24 hours or more without fever or infection, contact your MS team.",
-            reasons=["how long the symptoms have lasted is not known"], sources=SOURCES,
+            reasons=[missing], sources=SOURCES,
         )
     if answers.hours >= RELAPSE_HOURS:
         reasons = [f"symptoms have lasted {answers.hours:g} hours (24 or more)", "no fever, infection or heat"]

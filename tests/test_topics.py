@@ -1,0 +1,180 @@
+"""Topic articles: the packaged guides load, are cited and readable, and are found by slug."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import textstat
+
+from mscare.catalogue import Catalogue
+from mscare.topics import (
+    REMINDER,
+    UNCITED_LIMIT,
+    Topic,
+    UnknownTopic,
+    find_topic,
+    load_topics,
+    parse_sections,
+    plain_text,
+)
+
+SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"]|\s*$)")
+
+
+@pytest.fixture(scope="module")
+def topics() -> dict[str, Topic]:
+    return load_topics(strict=False)[0]
+
+
+def test_packaged_topics_load_without_schema_problems() -> None:
+    topics, problems = load_topics(strict=False)
+    assert problems == []
+    assert load_topics(strict=True)[0].keys() == topics.keys()
+
+
+def test_there_are_at_least_25_articles(topics: dict[str, Topic]) -> None:
+    assert len(topics) >= 25, sorted(topics)
+
+
+def test_each_article_has_audience_review_date_and_title(topics: dict[str, Topic]) -> None:
+    for slug, topic in topics.items():
+        assert topic.meta.audience in {"patient", "clinician", "all"}, slug
+        assert date(2020, 1, 1) <= topic.meta.last_reviewed <= date.today(), slug
+        assert topic.meta.title.strip(), slug
+        assert topic.path == f"topics/{slug}.md"
+
+
+def test_each_article_has_sections_with_paragraphs(topics: dict[str, Topic]) -> None:
+    for slug, topic in topics.items():
+        titled = [s for s in topic.sections if s.title]
+        assert len(titled) >= 2, slug
+
+
+def test_long_paragraphs_are_cited(topics: dict[str, Topic]) -> None:
+    uncited = [(slug, p.text[:70]) for slug, t in topics.items() for p in t.paragraphs()
+               if not p.sources and len(p.text) > UNCITED_LIMIT]
+    assert uncited == []
+
+
+def test_paragraphs_of_two_or_more_sentences_are_cited(topics: dict[str, Topic]) -> None:
+    # docs/CONTENT.md: "Every paragraph of 2+ sentences carries at least one [@source-id]"; the closing
+    # reminder is the one exception.
+    uncited = [(slug, p.text[:70]) for slug, t in topics.items() for p in t.paragraphs()
+               if not p.sources and len(SENTENCE_END.findall(p.text)) >= 2 and not REMINDER.search(p.text)]
+    assert uncited == []
+
+
+def test_every_article_cites_sources_that_resolve(topics: dict[str, Topic], catalogue: Catalogue) -> None:
+    for slug, topic in topics.items():
+        assert topic.cited(), slug
+        assert sorted(set(topic.cited()) - set(catalogue.sources)) == [], slug
+
+
+def test_every_article_ends_with_the_not_advice_reminder(topics: dict[str, Topic]) -> None:
+    for slug, topic in topics.items():
+        last = topic.paragraphs()[-1].text
+        assert REMINDER.search(last), (slug, last)
+        assert "advice" in last.lower() or "substitute" in last.lower()
+
+
+def test_related_links_point_at_existing_articles(topics: dict[str, Topic]) -> None:
+    dangling = {slug: sorted(set(t.meta.related) - set(topics)) for slug, t in topics.items()}
+    assert {slug: missing for slug, missing in dangling.items() if missing} == {}
+
+
+def test_relapses_article_defines_a_relapse_as_lasting_24_hours(topics: dict[str, Topic]) -> None:
+    relapses = topics["relapses"]
+    text = " ".join(p.text for p in relapses.paragraphs())
+    assert "24 hours" in text
+    assert "[@" not in text  # citation marks are stripped from the passage text
+
+
+def test_grade_matches_textstat_on_the_plain_body(topics: dict[str, Topic]) -> None:
+    topic = topics["relapses"]
+    expected = round(float(textstat.flesch_kincaid_grade(plain_text(topic.body))), 1)
+    assert topic.grade() == expected
+    assert 0 < topic.grade() <= 10
+
+
+# --- parsing ------------------------------------------------------------------------------------------
+
+
+def test_plain_text_removes_citations_links_and_markup() -> None:
+    markdown = "## Heading\n\n- **Bold** item with a [link](https://example.org) [@nmss-relapses] [@a-b]\n> quote"
+    text = plain_text(markdown)
+    assert text.split() == ["Heading", "Bold", "item", "with", "a", "link", "quote"]
+    for markup in ("[@", "https://", "**", "#", ">", "- "):
+        assert markup not in text
+
+
+def test_parse_sections_splits_paragraphs_and_names_subsections() -> None:
+    body = (
+        "Intro paragraph. [@src-a]\n\n"
+        "## First\n\nOne. Two. [@src-b] [@src-a]\n\nThree.\n\n"
+        "### Detail\nInline after heading. [@src-c]\n\n"
+        "## Second\n\nLast words. [@src-b]\n"
+    )
+    sections = parse_sections(body)
+    assert [s.title for s in sections] == ["", "First", "First: Detail", "Second"]
+    first = sections[1].paragraphs
+    assert [p.text for p in first] == ["One. Two.", "Three."]
+    assert first[0].sources == ["src-b", "src-a"]
+    assert first[1].sources == []
+    assert sections[2].paragraphs[0].sources == ["src-c"]
+    assert sections[2].paragraphs[0].section == "First: Detail"
+
+
+def _write_topic(root: Path, slug: str, front: str, body: str) -> None:
+    (root / "topics" / f"{slug}.md").write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
+
+
+def test_a_topic_with_a_bad_audience_is_reported(content_copy: Path) -> None:
+    front = ("slug: odd\ntitle: Odd\naudience: everyone\nsummary: A summary that is long enough to pass.\n"
+             "last_reviewed: 2026-01-01")
+    _write_topic(content_copy, "odd", front, "## A\n\nText. [@x]\n")
+    topics, problems = load_topics(content_copy, strict=False)
+    assert "odd" not in topics
+    assert any(p.startswith("topics/odd.md: audience: ") for p in problems), problems
+
+
+def test_a_topic_without_front_matter_is_reported(content_copy: Path) -> None:
+    (content_copy / "topics" / "bare.md").write_text("## Just a body\n\nText.\n", encoding="utf-8")
+    _, problems = load_topics(content_copy, strict=False)
+    assert "topics/bare.md: missing YAML front matter between '---' lines" in problems
+
+
+def test_a_slug_that_differs_from_the_file_name_is_reported(content_copy: Path) -> None:
+    front = ("slug: other-name\ntitle: Misnamed\naudience: all\nsummary: A summary that is long enough to pass.\n"
+             "last_reviewed: 2026-01-01")
+    _write_topic(content_copy, "misnamed", front, "## A\n\nText. [@x]\n")
+    _, problems = load_topics(content_copy, strict=False)
+    assert "topics/misnamed.md: slug: expected 'misnamed' (the file name), got 'other-name'" in problems
+
+
+# --- finding ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("given", ["relapses", "Relapses", "  RELAPSES "])
+def test_find_topic_forgives_case_and_spacing(topics: dict[str, Topic], given: str) -> None:
+    assert find_topic(topics, given).slug == "relapses"
+
+
+def test_find_topic_turns_spaces_into_hyphens(topics: dict[str, Topic]) -> None:
+    assert find_topic(topics, "Treating relapses").slug == "treating-relapses"
+
+
+def test_unknown_topic_suggests_close_slugs(topics: dict[str, Topic]) -> None:
+    with pytest.raises(UnknownTopic) as err:
+        find_topic(topics, "relapse")
+    assert "relapses" in err.value.suggestions
+    assert "Did you mean: " in err.value.message()
+    assert "mscare topics list" in err.value.message()
+
+
+def test_nonsense_topic_raises_without_suggestions(topics: dict[str, Topic]) -> None:
+    with pytest.raises(UnknownTopic) as err:
+        find_topic(topics, "qqqqqqqq")
+    assert err.value.suggestions == []
