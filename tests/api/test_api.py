@@ -355,25 +355,13 @@ def odd_requests(value: str) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
-# Known server errors, reported to the owners of the core. Each one xfails only its own input; once fixed, that
-# input passes and its entry here should go.
-KNOWN_500 = {
-    # care.monitoring.add_months raises a bare ValueError past year 9999 (not ScheduleError), so the API route
-    # answers 500. The web page catches ValueError and answers 422.
-    ("/api/monitoring/natalizumab", "9999-12-31"): "monitoring schedule past year 9999 is an unhandled ValueError",
-}
-
-
 @pytest.mark.parametrize("value", ODD_INPUTS, ids=[f"odd{i}" for i in range(len(ODD_INPUTS))])
 def test_odd_input_never_causes_a_server_error(api_client: Any, value: str) -> None:
-    failures, known = [], []
+    failures = []
     for url, params in odd_requests(value):
         response = api_client.get(url, params=params)
         if response.status_code >= 500:
-            entry = f"{url} {params!r:.120}: {response.status_code}"
-            (known if (url, value) in KNOWN_500 else failures).append(entry)
+            failures.append(f"{url} {params!r:.120}: {response.status_code}")
         elif url.startswith("/api/") and response.status_code >= 400:
             assert response.json()["detail"], f"{url} {params!r:.120}: an API error names its cause"
     assert not failures, "server errors:\n" + "\n".join(failures)
-    if known:
-        pytest.xfail("; ".join(KNOWN_500[key] for key in KNOWN_500 if key[1] == value))
