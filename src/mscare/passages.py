@@ -31,6 +31,15 @@ def therapy_label(therapy: Therapy) -> str:
     return f"{therapy.generic_name} ({brands})" if brands else therapy.generic_name
 
 
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def article(noun_phrase: str) -> str:
+    """ "a" or "an" by the first letter's sound (good enough for drug classes: "an anti-CD20 antibody")."""
+    return "an" if noun_phrase[:1].lower() in "aeio" else "a"
+
+
 def sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
@@ -38,10 +47,11 @@ def sentence(text: str) -> str:
 
 def therapy_fields(therapy: Therapy) -> dict[str, str]:
     """Plain-language text for each field group of a record, as quoted in answers."""
-    name = therapy_label(therapy)
-    generic = therapy.generic_name[0].upper() + therapy.generic_name[1:]
+    name = capitalised(therapy_label(therapy))
+    generic = capitalised(therapy.generic_name)
     fields: dict[str, str] = {
-        "mechanism": f"{sentence(f'{name} is a {therapy.drug_class}')} {sentence(therapy.mechanism)}",
+        "mechanism": f"{sentence(f'{name} is {article(therapy.drug_class)} {therapy.drug_class}')} "
+                     f"{sentence(therapy.mechanism)}",
         "schedule": f"How {therapy.generic_name} is given: {sentence(therapy.schedule)}",
         "approvals": " ".join(
             sentence(f"{label}: {approval_text(getattr(therapy.approvals, region))}")
