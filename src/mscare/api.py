@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
-from mscare.ask import QuestionError, answer
+from mscare.ask import QuestionError
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary
 from mscare.care.compare import CompareError, compare
@@ -79,7 +79,7 @@ def get_topic(request: Request, slug: str) -> dict[str, Any] | JSONResponse:
 def ask(request: Request, q: Question, k: Annotated[int, Query(ge=1, le=20)] = 5) -> dict[str, Any]:
     """The same object as ``mscare ask --json``."""
     try:
-        result = answer(question=q, store=request.app.state.store(), catalogue=request.app.state.catalogue, k=k)
+        result = request.app.state.answer(q.strip(), k)
     except QuestionError as err:
         raise bad_request(str(err)) from err
     return result.to_json()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import Request, Response
@@ -11,7 +13,8 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from mscare import __version__
-from mscare.catalogue import default_catalogue
+from mscare.ask import Answer, answer
+from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import data_home, index_path
 from mscare.store import Store, connect_store, open_store
 from mscare.topics import default_topics
@@ -37,7 +40,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
-def store_per_thread(path: Path) -> callable:  # type: ignore[valid-type]
+def store_per_thread(path: Path) -> Callable[[], Store]:
     """One read-only connection per worker thread: sqlite connections are not shared across threads."""
     local = threading.local()
 
@@ -48,6 +51,18 @@ def store_per_thread(path: Path) -> callable:  # type: ignore[valid-type]
         return store
 
     return get
+
+
+def answer_cache(get_store: Callable[[], Store], catalogue: Catalogue,
+                 size: int = 4096) -> Callable[[str, int], Answer]:
+    """Answers by (question, k). The content is read-only while the server runs, so an answer never goes stale;
+    a repeated question (the common ones on the home page) costs a dictionary look-up."""
+
+    @lru_cache(maxsize=size)
+    def cached(question: str, k: int) -> Answer:
+        return answer(question=question, store=get_store(), catalogue=catalogue, k=k)
+
+    return cached
 
 
 def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> FastAPIOffline:
@@ -61,6 +76,7 @@ def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> F
                                      "personal medical advice.")
     app.state.store = store_per_thread(path)
     app.state.catalogue = default_catalogue()
+    app.state.answer = answer_cache(app.state.store, app.state.catalogue)
     app.state.topics = default_topics()
     app.state.trials_db = trials_db or data_home() / "trials.sqlite"
     app.add_middleware(SecurityHeaders)

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mscare.ask import QuestionError, answer
+from mscare.ask import QuestionError
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
 from mscare.care.compare import CompareError, compare
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, ScheduleError, monitoring_schedule
 from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, Profile, ProfileError, decision_options
-from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse, red_flag_ids
+from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import Catalogue, UnknownTherapy
 from mscare.cli_common import CATEGORIES
 from mscare.render import approval_text
@@ -29,6 +29,7 @@ from mscare.topics import UnknownTopic, find_topic
 from mscare.trials import trials_for_therapy
 
 router = APIRouter(include_in_schema=False)
+ListParam = Annotated[list[str] | None, Query()]  # repeated query parameters (?concern=a&concern=b)
 COMMON_QUESTIONS = [
     "What is the best MS treatment?", "What is the latest treatment for MS?", "What is a relapse?",
     "Are there natural remedies for MS?", "How does natalizumab work?", "Can I breastfeed with MS?",
@@ -102,7 +103,7 @@ def home(request: Request) -> HTMLResponse:
 @router.get("/ask", response_class=HTMLResponse)
 def ask_page(request: Request, q: str = "") -> HTMLResponse:
     try:
-        result = answer(question=q, store=request.app.state.store(), catalogue=request.app.state.catalogue)
+        result = request.app.state.answer(q.strip(), 5)
     except QuestionError as err:
         return page(request, "home.html", status=422, title="Ask a question", error=str(err), q=q[:2000],
                     questions=COMMON_QUESTIONS, topics=[])
@@ -213,7 +214,7 @@ def monitoring_page(request: Request, therapy: str = "", start: str = "", months
 @router.get("/relapse-check", response_class=HTMLResponse)
 def relapse_page(request: Request, symptoms: str = "", hours: str = "", fever: bool = False, infection: bool = False,
                  heat: bool = False, stress: bool = False, recent_steroids: bool = False,
-                 red_flag: list[str] | None = None, submitted: bool = False) -> HTMLResponse:
+                 red_flag: ListParam = None, submitted: bool = False) -> HTMLResponse:
     result, error = None, None
     if submitted:
         try:
@@ -226,7 +227,7 @@ def relapse_page(request: Request, symptoms: str = "", hours: str = "", fever: b
             error = f"Please check your answers: {err}"
     sources = request.app.state.catalogue.sources_of(result.sources) if result else []
     return page(request, "relapse.html", status=422 if error else 200, title="Relapse check", result=result,
-                error=error, flags=red_flag_ids(load_lexicon()),
+                error=error, flags=[(f.id, f.label) for f in load_lexicon().red_flags],
                 form={"symptoms": symptoms, "hours": hours, "fever": fever, "infection": infection, "heat": heat,
                       "stress": stress, "recent_steroids": recent_steroids, "red_flag": red_flag or []},
                 sources=sources)
@@ -234,8 +235,8 @@ def relapse_page(request: Request, symptoms: str = "", hours: str = "", fever: b
 
 @router.get("/options", response_class=HTMLResponse)
 def options_page(request: Request, ms_type: str = "", age: str = "", pregnancy_planned: bool = False,
-                 jcv: str = "unknown", route: list[str] | None = None, region: str = "",
-                 priority: list[str] | None = None, no_monthly_tests: bool = False) -> HTMLResponse:
+                 jcv: str = "unknown", route: ListParam = None, region: str = "",
+                 priority: ListParam = None, no_monthly_tests: bool = False) -> HTMLResponse:
     result, error = None, None
     if ms_type:
         try:
@@ -268,7 +269,7 @@ def mitoxantrone_page(request: Request, doses: str = "") -> HTMLResponse:
 
 
 @router.get("/appointment", response_class=HTMLResponse)
-def appointment_page(request: Request, therapy: str = "", concern: list[str] | None = None, start: str = "",
+def appointment_page(request: Request, therapy: str = "", concern: ListParam = None, start: str = "",
                      submitted: bool = False) -> HTMLResponse:
     catalogue = request.app.state.catalogue
     summary, error = None, None

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from mscare.trials import TrialsError, UnknownTrial, get_trial, screen, search_trials
-from mscare.web import error_page, page
+from mscare.web import ListParam, error_page, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +29,7 @@ def trials_page(request: Request, q: str = "", status: str = "", phase: str = ""
 
 @router.get("/trials/{nct_id}", response_class=HTMLResponse)
 def trial_page(request: Request, nct_id: str, age: str = "", sex: str = "", ms_type: str = "", edss: str = "",
-               dmt: list[str] | None = None) -> HTMLResponse:
+               dmt: ListParam = None) -> HTMLResponse:
     db_path = request.app.state.trials_db
     try:
         trial = get_trial(db_path=db_path, nct_id=nct_id)

@@ -29,6 +29,7 @@ class Intent:
 @dataclass(frozen=True)
 class RedFlag:
     id: str
+    label: str
     patterns: list[re.Pattern[str]]
     advice: str
     sources: list[str]
@@ -80,8 +81,8 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
         for i in _load(folder / "intents.yaml")
     ]
     flags = [
-        RedFlag(id=f["id"], patterns=compile_all(f["patterns"]), advice=" ".join(f["advice"].split()),
-                sources=f["sources"], personal=f.get("personal", True),
+        RedFlag(id=f["id"], label=f.get("label", f["id"]), patterns=compile_all(f["patterns"]),
+                advice=" ".join(f["advice"].split()), sources=f["sources"], personal=f.get("personal", True),
                 requires_therapy=f.get("requires_therapy", []))
         for f in _load(folder / "redflags.yaml")
     ]

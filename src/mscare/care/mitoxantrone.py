@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from mscare.catalogue import Catalogue
 
 
@@ -14,6 +16,8 @@ def cumulative_dose(*, doses: list[float], catalogue: Catalogue) -> dict[str, ob
     if not doses:
         raise DoseError("give at least one dose with --dose MG_PER_M2")
     for dose in doses:
+        if not math.isfinite(dose):
+            raise DoseError(f"doses must be numbers of mg/m², got {dose}")
         if dose <= 0:
             raise DoseError(f"doses must be positive numbers of mg/m², got {dose}")
         if dose > 200:
