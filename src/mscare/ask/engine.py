@@ -8,12 +8,13 @@ from typing import Any
 
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
-from mscare.ask.retrieve import Ranked, retrieve
+from mscare.ask.retrieve import Ranked, TermWeights, covered, retrieve
 from mscare.ask.triage import red_flags
 from mscare.ask.understand import Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
-from mscare.store import Store, StoreVocabulary
+from mscare.stemming import stem
+from mscare.store import Store, StoreVocabulary, passage_stems
 
 MIN_COVERAGE = 0.25
 URGENT_PREFIX = "Seek urgent care."
@@ -86,11 +87,27 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
     return None
 
 
-def in_domain(question: Question, ranked: list[Ranked]) -> bool:
-    """Is the question about MS at all: a therapy, a drug class, MS itself, or well-matched content?"""
+def in_domain(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> bool:
+    """Is the question about MS care: a therapy, a drug class, MS itself, or a health word with matching content?"""
     if question.therapies or question.classes or question.mentions_ms:
         return True
-    return bool(ranked) and ranked[0].coverage >= 0.5
+    health = any(stem(w) in lexicon.domain_stems for w in question.words)
+    return health and bool(ranked) and ranked[0].coverage >= 0.5
+
+
+def off_record(question: Question, used: list[Ranked], store: Store, catalogue: Catalogue) -> bool:
+    """A therapy question that asks something no chosen passage mentions ("how much does Ocrevus cost?")."""
+    if question.intents:
+        return False
+    weights = TermWeights(question, store, catalogue)
+    if not weights.weights:
+        return False
+    for ranked in used:
+        text = ranked.passage.text.lower()
+        stems = ranked.passage.stems or passage_stems(ranked.passage)
+        if any(covered(t, question.variants.get(t, []), stems, text) for t in weights.weights):
+            return False
+    return True
 
 
 def related_topics(ranked: list[Ranked], used: list[Ranked], question: Question, lexicon: Lexicon) -> list[str]:
@@ -120,11 +137,13 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
 
     reason = None if flags else refusal_reason(parsed, lexicon)
     ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
-    if reason is None and not flags and not in_domain(parsed, ranked):
+    if reason is None and not flags and not in_domain(parsed, ranked, lexicon):
         reason = ("off_topic", {})
     draft = draft_answer(parsed, ranked, store=store, catalogue=catalogue, lexicon=lexicon)
     weak = not draft.used or max(r.coverage for r in draft.used) < MIN_COVERAGE
     if reason is None and not flags and not parsed.therapies and weak:
+        reason = ("low_confidence", {})
+    if reason is None and not flags and parsed.therapies and off_record(parsed, draft.used, store, catalogue):
         reason = ("low_confidence", {})
     related = related_topics(ranked, draft.used, parsed, lexicon)
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from mscare.content import content_dir
+from mscare.stemming import stem
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as Loader
@@ -52,6 +53,7 @@ class Lexicon:
     red_flags: list[RedFlag]
     refusals: dict[str, Any]
     stopwords: frozenset[str]
+    domain_stems: frozenset[str]
     phrase_index: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,4 +94,5 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
         synonyms=_load(folder / "synonyms.yaml"), classes=classes, intents=intents, red_flags=flags,
         refusals=_load(folder / "refusals.yaml"),
         stopwords=frozenset(_load(folder / "stopwords.yaml")),
+        domain_stems=frozenset(stem(str(w)) for w in _load(folder / "domain.yaml")),
     )
