@@ -94,6 +94,9 @@ def test_comparison_uses_both_records(store: Store) -> None:
     "which drug should I take for my MS?",
     "I have tingling in my hand. Do I have MS?",
     "What is the capital of France?",
+    "What is the weather tomorrow?",
+    "how do I reset my iphone",
+    "how much does ocrevus cost",  # the record says nothing about price
 ])
 def test_refuses_with_a_pointer_to_the_ms_team(store: Store, question: str) -> None:
     reply = ask(store, question)["answer"]
@@ -165,3 +168,22 @@ def test_eval_file_errors_name_the_line(tmp_path: Path) -> None:
     broken.write_text('{"question": "ok"}\nnot json\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"q\.jsonl:2"):
         read_items(broken)
+
+
+def test_a_shared_brand_resolves_by_what_the_question_is_about(store: Store) -> None:
+    result = ask(store, "my urologist mentioned botox for my MS bladder. how does that work?")
+    refs = {p["id"].split(":")[1] for p in result["passages"]}
+    assert refs == {"botulinum-toxin-bladder"}
+
+
+def test_a_class_question_answers_from_a_member_record(store: Store) -> None:
+    result = ask(store, "how does interferon beta work?")
+    reply = result["answer"]
+    assert not reply["refused"]
+    assert re.search(r"interferon", reply["text"], re.I) and re.search(r"immune", reply["text"])
+    assert result["passages"][0]["id"].endswith(":mechanism")
+
+
+def test_questions_without_the_word_ms_are_answered_when_about_health(store: Store) -> None:
+    for question in ["how can I manage fatigue?", "are there natural remedies?", "what helps with bladder urgency?"]:
+        assert not ask(store, question)["answer"]["refused"], question
