@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mscare.ask.lexicon import Lexicon
-from mscare.ask.retrieve import Ranked, TermWeights, coverage
+from mscare.ask.retrieve import Ranked, TermWeights, coverage, covered
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
-from mscare.store import Store
+from mscare.store import Store, passage_stems
 
 DEFAULT_FIELDS = ["mechanism", "schedule", "common_side_effects", "boxed_warning", "approvals"]
 COMPARE_FIELDS = ["schedule", "efficacy", "key_risks"]
@@ -63,20 +63,37 @@ def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogu
     return sorted(chosen, key=lambda r: (-field_rank(r.passage, fields), order[r.passage.pid]))
 
 
-def topic_draft(ranked: list[Ranked], *, max_passages: int = 3) -> list[Ranked]:
-    """The best passage plus any nearly as good ones that fit the length budget, in reading order."""
+def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, *,
+                max_passages: int = 3) -> list[Ranked]:
+    """The best passage, then passages that answer parts of the question it leaves out, in reading order.
+
+    After the best passage, each next one is the candidate (scoring at least 70% of the best) that covers the
+    most question terms not yet covered; when none adds anything, a nearly-as-good neighbour (80%) may follow.
+    """
     if not ranked:
         return []
     best = ranked[0]
     chosen = [best]
     length = len(best.passage.text)
-    for candidate in ranked[1:]:
-        if len(chosen) >= max_passages or candidate.score < 0.8 * best.score:
+    seen = terms_covered(best, question, weights)
+    pool = [r for r in ranked[1:15] if r.score >= 0.7 * best.score and r.coverage >= 0.4 * best.coverage]
+    while len(chosen) < max_passages:
+        fits = [r for r in pool if r not in chosen and length + len(r.passage.text) <= MAX_CHARS]
+        gains = [(sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen), r) for r in fits]
+        gain, pick = max(gains, key=lambda g: (g[0], g[1].score), default=(0.0, None))
+        if pick is None or (gain <= 0 and (pick.score < 0.8 * best.score or pick.coverage < 0.6 * best.coverage)):
             break
-        if candidate.coverage >= 0.6 * best.coverage and length + len(candidate.passage.text) <= MAX_CHARS:
-            chosen.append(candidate)
-            length += len(candidate.passage.text)
+        chosen.append(pick)
+        length += len(pick.passage.text)
+        seen |= terms_covered(pick, question, weights)
     return sorted(chosen, key=lambda r: reading_order(r, best))
+
+
+def terms_covered(ranked: Ranked, question: Question, weights: TermWeights) -> set[str]:
+    passage = ranked.passage
+    text = passage.text.lower()
+    stems = passage.stems or passage_stems(passage)
+    return {t for t in weights.weights if covered(t, question.variants.get(t, []), stems, text)}
 
 
 def reading_order(ranked: Ranked, best: Ranked) -> tuple[int, str, int]:
@@ -125,7 +142,7 @@ def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, cata
         used = class_draft(question, ranked, lexicon)
         if used:
             return Draft(used=used, topic=None, confidence=0.7)
-    used = topic_draft(ranked)
+    used = topic_draft(ranked, question, TermWeights(question, store, catalogue))
     if not used:
         return Draft(used=[], topic=None, confidence=0.0)
     best = used[0]
