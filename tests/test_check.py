@@ -208,3 +208,14 @@ def test_check_reports_a_cure_claim_in_a_therapy_record(content_copy: Path) -> N
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     report = run_check(content_copy)
     assert any(p.startswith("therapies/baclofen.yaml: claims a cure:") for p in report.problems), report.problems
+
+
+def test_a_red_flag_without_urgent_advice_is_reported(content_copy: Path) -> None:
+    article = content_copy / "topics" / "zz-red-flag.md"
+    article.write_text(
+        "---\nslug: zz-red-flag\ntitle: Test\naudience: clinician\nsummary: A test article about vision.\n"
+        "last_reviewed: 2026-11-25\n---\n## Vision\n\nSudden loss of vision can be optic neuritis. "
+        "It is common in MS. [@core-msplus-vision]\n\n*This is information, not personal medical advice.*\n",
+        encoding="utf-8")
+    problems = run_check(content_copy).problems
+    assert any("zz-red-flag" in p and "urgent care" in p for p in problems)

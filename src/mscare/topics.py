@@ -17,6 +17,11 @@ from mscare.models import TopicMeta
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
 REMINDER = re.compile(r"not (personal |individual )?(medical )?advice|not a substitute for", re.I)
 MAX_PATIENT_GRADE = 10.0
+# An article that mentions a red-flag symptom must also say to get urgent care (content standard).
+RED_FLAG_MENTION = re.compile(r"suicid|self-harm|anaphyla|sudden(ly)? (loss|lose|blind)|loss of (vision|sight)|"
+                              r"vision loss|\bPML\b", re.I)
+URGENT_ADVICE = re.compile(r"urgent|emergency|right away|straight away|immediately|same[- ]day|\b911\b|\b999\b|"
+                           r"\bA&E\b", re.I)
 SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 UNCITED_LIMIT = 120  # characters; shorter lines (a heading-like sentence, the reminder) may go uncited
 
@@ -127,6 +132,9 @@ def topic_problems(topic: Topic, known_sources: set[str], known_slugs: set[str])
     for slug in topic.meta.related:
         if slug not in known_slugs:
             problems.append(f"{where}: related: unknown topic {slug!r}")
+    text = plain_text(topic.body)
+    if RED_FLAG_MENTION.search(text) and not URGENT_ADVICE.search(text):
+        problems.append(f"{where}: mentions a red-flag symptom but gives no advice to seek urgent care")
     paragraphs = topic.paragraphs()
     if not paragraphs or not REMINDER.search(paragraphs[-1].text):
         problems.append(f"{where}: must end with the reminder that this is information, not personal advice")
