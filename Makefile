@@ -27,6 +27,7 @@ browser-deps:
 
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/mscare
 	$(BIN)/mscare check
 	$(BIN)/pytest
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -65,7 +65,7 @@ def answer_cache(get_store: Callable[[], Store], catalogue: Catalogue,
     return cached
 
 
-def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> FastAPIOffline:
+def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> FastAPI:
     """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials."""
     from mscare import api, api_trials, web, web_trials
 

@@ -38,10 +38,13 @@ WHEN_HELP = (
 )
 
 
+WhenKind = Literal["baseline", "first_dose", "each_dose", "as_needed", "months", "every"]
+
+
 class When(BaseModel):
     """A parsed monitoring time: a fixed moment, listed months, or a repeating interval."""
 
-    kind: Literal["baseline", "first_dose", "each_dose", "as_needed", "months", "every"]
+    kind: WhenKind
     months: list[int] = Field(default_factory=list)
     every: int | None = None
     start: int = 0
@@ -52,13 +55,13 @@ def parse_when(text: str) -> When:
     """Parse a ``when`` string into a ``When``; raise ValueError naming the expected forms."""
     value = text.strip().lower()
     if value in _WHEN_FIXED:
-        kind = {
+        kind: dict[str, WhenKind] = {
             "baseline": "baseline",
             "first dose": "first_dose",
             "before each dose": "each_dose",
             "as clinically indicated": "as_needed",
-        }[value]
-        return When(kind=kind)
+        }
+        return When(kind=kind[value])
     if match := _WHEN_MONTHS.match(value):
         return When(kind="months", months=[int(m) for m in match.group(1).split(", ")])
     if match := _WHEN_EVERY.match(value):

@@ -158,7 +158,7 @@ class StoreVocabulary:
         return bool(difflib.get_close_matches(word, candidates, n=1, cutoff=0.8))
 
 
-def row_passage(row: tuple) -> Passage:  # type: ignore[type-arg]
+def row_passage(row: tuple) -> Passage:
     return Passage(pid=row[0], kind=row[1], ref=row[2], field=row[3], title=row[4], text=row[5],
                    sources=json.loads(row[6]), keywords=row[7] or "", stems=frozenset((row[8] or "").split()))
 

@@ -157,7 +157,8 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
                       reason=key)
 
     used = draft.used if (not flags or (draft.used and draft.confidence >= 0.5)) else []
-    segments = [{"text": urgent_text, "sources": urgent_sources, "urgent": True}] if urgent_text else []
+    segments: list[dict[str, Any]] = [{"text": urgent_text, "sources": urgent_sources, "urgent": True}] \
+        if urgent_text else []
     segments += [{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used]
     segments.append({"text": DISCLAIMER, "sources": [], "urgent": False})
     source_ids = [s for seg in segments for s in seg["sources"]]

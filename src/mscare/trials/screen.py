@@ -10,7 +10,7 @@ from mscare.catalogue import Catalogue, UnknownTherapy, default_catalogue
 from mscare.settings import DISCLAIMER
 from mscare.trials.criteria import edss_range, has_time_window, is_about_treatment, is_negated, mentions_edss
 from mscare.trials.db import get_trial
-from mscare.trials.model import Reason, ScreenResult, Trial, TrialInputError, Verdict
+from mscare.trials.model import Effect, Reason, ScreenResult, Trial, TrialInputError, Verdict
 from mscare.trials.summary import short_name
 from mscare.trials.terms import PERSON_TYPES, TYPE_WORDS, TherapyFinder, ms_types_in, person_type
 
@@ -42,7 +42,7 @@ def sex_reasons(trial: Trial, sex: str | None) -> list[Reason]:
     if sex is None:
         return [Reason(criterion, f"The trial is only for {trial.sex.lower()} participants; you did not say your "
                                   "sex.", "unclear")]
-    effect = "fits" if sex == trial.sex else "against"
+    effect: Effect = "fits" if sex == trial.sex else "against"
     return [Reason(criterion, f"The trial is only for {trial.sex.lower()} participants.", effect)]
 
 
@@ -56,7 +56,7 @@ def type_reason(line: str, excluding: bool, ms_type: str | None) -> Reason | Non
     certain, possible = PERSON_TYPES[ms_type]
     yours = ms_type.replace("_", " ").upper() if ms_type != "active_spms" else "active SPMS"
     if certain & set(labels):
-        effect = "against" if excluding else "fits"
+        effect: Effect = "against" if excluding else "fits"
         word = "excludes" if excluding else "asks for"
         return Reason(line, f"The trial {word} {named}; you have {yours}.", effect)
     if possible & set(labels):
@@ -78,7 +78,7 @@ def edss_reason(line: str, excluding: bool, edss: float | None) -> Reason | None
     if edss is None:
         return Reason(line, f"The trial {rule}; you did not give your EDSS score.", "unclear")
     inside = limits.contains(edss)
-    effect = "against" if inside == excluding else "fits"
+    effect: Effect = "against" if inside == excluding else "fits"
     return Reason(line, f"The trial {rule}; your EDSS is {edss:g}.", effect)
 
 
