@@ -657,3 +657,12 @@ def test_cli_appointment_unknown_concern(runner: CliRunner, cli_app: typer.Typer
     result = invoke(runner, cli_app, "appointment", "--concern", "money")
     assert result.exit_code == 2
     assert "unknown concern 'money'" in result.stderr
+
+
+def test_relapse_check_interactive_prompts(runner, cli_app) -> None:
+    answers = "\n".join(["my left leg is numb and weak", "30", "", "n", "n", "n", "n", "n"]) + "\n"
+    result = runner.invoke(cli_app, ["relapse-check", "--interactive"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "Warning signs:" in result.output and "Outcome: likely relapse" in result.output
+    urgent = runner.invoke(cli_app, ["relapse-check", "-i"], input="blurry eye\n3\nx\n1\nn\nn\nn\nn\nn\n")
+    assert "Please type numbers" in urgent.output and "Outcome: urgent" in urgent.output

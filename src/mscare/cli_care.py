@@ -128,12 +128,28 @@ def options_cmd(
     typer.echo(f"\n{result['note']}")
 
 
+def ask_warning_signs() -> list[str]:
+    """One question listing the red flags by number; the answer is the numbers that apply (or nothing)."""
+    flags = load_lexicon().red_flags
+    typer.echo("Warning signs:")
+    for number, flag in enumerate(flags, 1):
+        typer.echo(f"  {number}. {flag.label}")
+    while True:
+        reply = typer.prompt("Numbers of any that apply (for example 1,3), or press Enter for none", default="",
+                             show_default=False)
+        picked = [p.strip() for p in reply.replace(" ", ",").split(",") if p.strip()]
+        if all(p.isdigit() and 1 <= int(p) <= len(flags) for p in picked):
+            return [flags[int(p) - 1].id for p in picked]
+        typer.echo(f"Please type numbers from 1 to {len(flags)}, separated by commas.")
+
+
 def ask_interactively() -> RelapseCheck:
     """The relapse-check questions, one at a time, for a person at a terminal."""
     symptoms = typer.prompt("What changed (new or worse symptoms)?")
     hours = typer.prompt("How many hours has it lasted?", type=float)
+    warning_signs = ask_warning_signs()
     return RelapseCheck(
-        symptoms=symptoms, hours=hours,
+        symptoms=symptoms, hours=hours, red_flags=warning_signs,
         fever=typer.confirm("Do you have a fever?", default=False),
         infection=typer.confirm("Any sign of infection (for example burning when you pee, a cold)?", default=False),
         heat=typer.confirm("Have you been hot (weather, bath, exercise)?", default=False),
@@ -153,10 +169,12 @@ def relapse_check_cmd(
     recent_steroids: Annotated[bool, typer.Option("--recent-steroids")] = False,
     red_flag: Annotated[list[str] | None, typer.Option(help="A red flag: " + ", ".join(
         red_flag_ids(load_lexicon())))] = None,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask the questions one by one.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Relapse, pseudo-relapse or urgent? Asks interactively when run with no answers in a terminal."""
-    if symptoms is None and hours is None and not red_flag and sys.stdin.isatty() and not as_json:
+    no_answers = symptoms is None and hours is None and not red_flag
+    if interactive or (no_answers and sys.stdin.isatty() and not as_json):
         answers = ask_interactively()
     else:
         answers = RelapseCheck(symptoms=symptoms or "", hours=hours, fever=fever, infection=infection, heat=heat,
