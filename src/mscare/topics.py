@@ -61,16 +61,28 @@ class Topic:
 
     def grade(self) -> float:
         """Flesch-Kincaid grade of the body, citations and markup removed (textstat)."""
-        return round(float(textstat.flesch_kincaid_grade(plain_text(self.body))), 1)
+        blocks = [plain_text(b, list_items_as_sentences=True) for b in re.split(r"\n\s*\n", self.body) if b.strip()]
+        return round(float(textstat.flesch_kincaid_grade(" ".join(blocks))), 1)
 
 
-def plain_text(markdown: str) -> str:
-    """Strip citations, links and Markdown markup, keeping the words."""
+LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+", re.M)
+
+
+def plain_text(markdown: str, *, list_items_as_sentences: bool = False) -> str:
+    """Strip citations, links and Markdown markup, keeping the words.
+
+    A list becomes one sentence of items joined by semicolons (how a passage reads when quoted), or, for
+    measuring readability, one sentence per item (how a reader takes in a list).
+    """
     text = CITATION.sub("", markdown)
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
-    text = re.sub(r"^\s*(#+|[-*+]|\d+\.)\s+", "", text, flags=re.M)
+    if LIST_ITEM.search(text):
+        lines = [line.strip().rstrip(".;") for line in text.splitlines() if line.strip()]
+        items = [LIST_ITEM.sub("", line) for line in lines]
+        text = (". ".join(items) if list_items_as_sentences else "; ".join(items)) + "."
+    text = re.sub(r"^\s*#+\s+", "", text, flags=re.M)
     text = re.sub(r"[*_`>|]", "", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def split_front_matter(text: str) -> tuple[str, str] | None:
@@ -132,7 +144,7 @@ def topic_problems(topic: Topic, known_sources: set[str], known_slugs: set[str])
     for slug in topic.meta.related:
         if slug not in known_slugs:
             problems.append(f"{where}: related: unknown topic {slug!r}")
-    text = plain_text(topic.body)
+    text = " ".join(p.text for p in topic.paragraphs())
     if RED_FLAG_MENTION.search(text) and not URGENT_ADVICE.search(text):
         problems.append(f"{where}: mentions a red-flag symptom but gives no advice to seek urgent care")
     paragraphs = topic.paragraphs()
