@@ -25,6 +25,8 @@ class Intent:
     cues: list[re.Pattern[str]]
     fields: list[str]
     topics: list[str]
+    prefer_headings: list[re.Pattern[str]]
+    avoid_headings: list[re.Pattern[str]]
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
     """Read and compile the lexicon files (once per process)."""
     folder = (root or content_dir()) / "lexicon"
     intents = [
-        Intent(name=i["intent"], cues=compile_all(i["cues"]), fields=i.get("fields", []), topics=i.get("topics", []))
+        Intent(name=i["intent"], cues=compile_all(i["cues"]), fields=i.get("fields", []), topics=i.get("topics", []),
+               prefer_headings=compile_all(i.get("prefer_headings", [])),
+               avoid_headings=compile_all(i.get("avoid_headings", [])))
         for i in _load(folder / "intents.yaml")
     ]
     flags = [

@@ -97,7 +97,10 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
         return []
     top = max(h.score for h in hits) or 1.0
     intent_fields = {f for i in lexicon.intents if i.name in question.intents for f in i.fields}
-    intent_topics = {t for i in lexicon.intents if i.name in question.intents for t in i.topics}
+    asked = [i for i in lexicon.intents if i.name in question.intents]
+    intent_topics = {t for i in asked for t in i.topics}
+    prefer = [p for i in asked for p in i.prefer_headings]
+    avoid = [p for i in asked for p in i.avoid_headings]
     class_members = {t for c in question.classes for t in c.therapies}
     weights = TermWeights(question, store, catalogue)
     keyword_hits = keyword_matches(question, store)
@@ -123,6 +126,11 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
             score += 0.08 * min(2, keyword_hits.get(passage.ref, 0))
             if defines and defines.search(first_sentence(passage.text)):
                 score += 0.4
+            heading = passage.field.lower()
+            if any(p.search(heading) for p in prefer):
+                score += 0.15
+            if any(p.search(heading) for p in avoid):
+                score -= 0.1
             score += 0.2 * heading_match(passage, question) + 0.05 / (1 + paragraph_index(passage))
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
