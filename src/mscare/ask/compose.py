@@ -30,10 +30,12 @@ class Draft:
 
 
 def wanted_fields(question: Question, lexicon: Lexicon, default: list[str]) -> list[str]:
+    """Fields for the question's intents, taking each intent's first field before any intent's second."""
+    lists = [i.fields for i in lexicon.intents
+             if i.name in question.intents and i.name not in ("definition", "comparison") and i.fields]
     fields: list[str] = []
-    for intent in lexicon.intents:
-        if intent.name in question.intents and intent.name not in ("definition", "comparison"):
-            fields += [f for f in intent.fields if f not in fields]
+    for rank in range(max((len(f) for f in lists), default=0)):
+        fields += [f[rank] for f in lists if rank < len(f) and f[rank] not in fields]
     return fields or default
 
 
@@ -55,9 +57,11 @@ def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogu
         scored.append(Ranked(passage=passage, score=field_rank(passage, fields) + cover, coverage=cover))
     scored.sort(key=lambda r: -r.score)
     chosen = [r for r in scored if r.score > 0.55][:max_passages] or scored[:1]
-    # A field that matches the question's own words better than every chosen one earns a place.
-    sharper = max(scored, key=lambda r: r.coverage)
-    if sharper not in chosen and sharper.coverage > max(r.coverage for r in chosen) + 0.05:
+    # A field that matches the question's own words (beyond the drug's name) better than every chosen one
+    # earns a place: "is Glatopa the same drug?" wants the note on generics.
+    own = {r.passage.pid: len(terms_covered(r, question, weights)) for r in scored}
+    sharper = max(scored, key=lambda r: (own[r.passage.pid], r.score))
+    if sharper not in chosen and own[sharper.passage.pid] > max(own[r.passage.pid] for r in chosen):
         chosen = chosen[: max_passages - 1] + [sharper]
     order = {r.passage.pid: i for i, r in enumerate(scored)}
     return sorted(chosen, key=lambda r: (-field_rank(r.passage, fields), order[r.passage.pid]))

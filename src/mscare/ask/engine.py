@@ -17,6 +17,7 @@ from mscare.stemming import stem
 from mscare.store import Store, StoreVocabulary, passage_stems
 
 MIN_COVERAGE = 0.25
+HEALTH_MIN_COVERAGE = 0.4  # a question that does not name MS must match some content this well
 URGENT_PREFIX = "Seek urgent care."
 
 
@@ -92,7 +93,7 @@ def in_domain(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> boo
     if question.therapies or question.classes or question.mentions_ms:
         return True
     health = any(stem(w) in lexicon.domain_stems for w in question.words)
-    return health and bool(ranked) and ranked[0].coverage >= 0.5
+    return health and bool(ranked) and ranked[0].coverage >= HEALTH_MIN_COVERAGE
 
 
 def off_record(question: Question, used: list[Ranked], store: Store, catalogue: Catalogue) -> bool:

@@ -141,7 +141,7 @@ def paragraph_index(passage: Passage) -> int:
     return int(passage.pid.rsplit(":", 1)[-1]) if passage.kind == "topic" else 0
 
 
-HEADING_FILLER = frozenset("a an the of to for and or in on with my your i you ms is are do does be it".split())
+HEADING_FILLER = frozenset("a an the of to for and or in on with my your i you is are do does be it".split())
 
 
 def heading_match(passage: Passage, question: Question) -> float:
@@ -154,7 +154,8 @@ def heading_match(passage: Passage, question: Question) -> float:
     return sum(1 for w in heading if stem_matches(stem(w), asked)) / len(heading)
 
 
-DEFINITION = re.compile(r"^(?:what|who)(?: is|'s| are| exactly is) (?:an? |the )?(.+?)(?:\?| and | or |,|$)")
+DEFINITION = re.compile(r"^(?:what|who)(?: exactly)?(?: is|'s| are| exactly is) (?:an? |the )?"
+                        r"(.+?)(?:\?| and | or |,|$)")
 
 
 def definition_pattern(question: Question) -> re.Pattern[str] | None:
@@ -162,7 +163,9 @@ def definition_pattern(question: Question) -> re.Pattern[str] | None:
     match = DEFINITION.match(question.lower)
     if not match:
         return None
-    subject = re.sub(r"\b(ms|multiple sclerosis)\b", "", match.group(1)).strip()
+    subject = re.sub(r"\b(ms|multiple sclerosis)$", "", match.group(1)).strip()
+    if subject in ("", "exactly"):  # "what is MS?": a sentence defining MS itself
+        return re.compile(r"\b(?:ms|multiple sclerosis)(?: \(ms\))? is (?:a|an)\b", re.I)
     if len(subject) < 3:
         return None
     return re.compile(rf"\b{re.escape(subject)}s? (?:is|are|means)\b", re.I)

@@ -12,7 +12,8 @@ from mscare.ask.lexicon import DrugClass, Lexicon
 from mscare.catalogue import Catalogue, normalise_name
 
 WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
-MS_MENTION = re.compile(r"\b(ms|m\.s\.|multiple sclerosis|rrms|ppms|spms|cis)\b")
+MS_MENTION = re.compile(r"\b(ms|m\.s\.|multiple sclerosis|rrms|ppms|spms|cis|(secondary|primary)[- ]progressive|"
+                        r"relapsing[- ]remitting|clinically isolated|neuro|neurologist|neurology)\b")
 PERSONAL = re.compile(
     r"\b(i|i'm|im|i've|ive|my|me|we|our|she|he|her|his|wife|husband|partner|mom|mum|mother|dad|father|son|"
     r"daughter|friend|sister|brother)\b"
