@@ -101,6 +101,28 @@ def word_grams(lower: str, longest: int = 6) -> set[str]:
     return {" ".join(tokens[i:i + n]) for n in range(1, longest + 1) for i in range(len(tokens) - n + 1)}
 
 
+ROUTE_WORDS = {
+    "sc": r"\b(shots?|injections?|inject\w*|jabs?|pens?|under the skin|subcutaneous\w*|sub-?q)\b",
+    "iv": r"\b(infusions?|drips?|intravenous\w*|iv)\b",
+    "oral": r"\b(pills?|tablets?|capsules?|oral\w*|by mouth)\b",
+}
+
+
+def route_siblings(found: list[str], lower: str, catalogue: Catalogue) -> list[str]:
+    """Records sold under the same brand but given another way ("Ocrevus as a shot" -> the injection form)."""
+    asked = {route for route, pattern in ROUTE_WORDS.items() if re.search(pattern, lower)}
+    extra: list[str] = []
+    for therapy_id in found:
+        therapy = catalogue.therapies[therapy_id]
+        stems = {b.split()[0].lower() for b in therapy.brands if len(b.split()[0]) >= 5}
+        for other in catalogue.therapies.values():
+            if other.id in found or other.id in extra or not stems & {b.split()[0].lower() for b in other.brands}:
+                continue
+            if (asked & set(other.routes)) - set(therapy.routes):
+                extra.append(other.id)
+    return extra
+
+
 def find_classes(grams: set[str], lexicon: Lexicon, catalogue: Catalogue) -> list[DrugClass]:
     found = []
     for drug_class in lexicon.classes:
@@ -136,6 +158,7 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     words = WORD.findall(lower)
     question = Question(text=text, lower=lower, words=words)
     question.therapies = find_therapies(lower, catalogue)
+    question.therapies += route_siblings(question.therapies, lower, catalogue)
     question.grams = word_grams(lower)
     question.classes = find_classes(question.grams, lexicon, catalogue)
     question.intents = [i.name for i in lexicon.intents if any(c.search(lower) for c in i.cues)]
@@ -163,8 +186,15 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             if therapy_id not in named:
                 question.therapies.append(therapy_id)
                 named.add(therapy_id)
-        elif not vocabulary.near(word):
+        elif not vocabulary.near(word) and not is_compound(word, vocabulary):
             question.unknown_names.append(word)
+
+
+def is_compound(word: str, vocabulary: Vocabulary) -> bool:
+    """Two known words run together ("bloodwork", "painkillers") are not a drug name."""
+    splits = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
+    known = vocabulary.known([part for pair in splits for part in pair])
+    return any(a in known and (b in known or b.rstrip("s") in known) for a, b in splits)
 
 
 def asks_about_unknown_drug(question: Question) -> bool:
