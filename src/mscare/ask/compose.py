@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from mscare.ask.lexicon import Lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, coverage, covered
+from mscare.ask.summary import therapy_profile
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
@@ -121,6 +122,23 @@ def class_draft(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> l
     return [best] + topics[:1]
 
 
+def comparison_draft(question: Question, *, store: Store, catalogue: Catalogue, lexicon: Lexicon) -> list[Ranked]:
+    """Each therapy's profile, plus its field that best answers what the question asks beyond the profile."""
+    weights = TermWeights(question, store, catalogue)
+    fields = wanted_fields(question, lexicon, [])
+    used: list[Ranked] = []
+    for therapy_id in question.therapies[:4]:
+        profile = Ranked(passage=therapy_profile(catalogue.therapies[therapy_id]), score=1.0, coverage=1.0)
+        used.append(profile)
+        seen = terms_covered(profile, question, weights)
+        extra = therapy_draft(question, therapy_id, store=store, catalogue=catalogue, lexicon=lexicon,
+                              fields=fields or COMPARE_FIELDS, max_passages=1)
+        adds = [r for r in extra if terms_covered(r, question, weights) - seen or
+                (fields and r.passage.field.split(".")[0] in fields)]
+        used += adds[:1]
+    return used
+
+
 def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, catalogue: Catalogue,
                  lexicon: Lexicon) -> Draft:
     """Choose the passages to quote: from therapy records when the question names therapies."""
@@ -135,13 +153,8 @@ def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, cata
         return Draft(used=used, topic=extra[0].passage.ref if extra else None,
                      confidence=min(1.0, 0.5 + 0.5 * confidence))
     if len(question.therapies) > 1:
-        fields = wanted_fields(question, lexicon, COMPARE_FIELDS)
-        fields = list(dict.fromkeys(COMPARE_FIELDS[:1] + fields + COMPARE_FIELDS[1:]))
-        used = []
-        for therapy_id in question.therapies[:4]:
-            used += therapy_draft(question, therapy_id, store=store, catalogue=catalogue, lexicon=lexicon,
-                                  fields=fields, max_passages=2 if len(question.therapies) > 2 else 3)
-        return Draft(used=used, topic=None, confidence=0.8)
+        return Draft(used=comparison_draft(question, store=store, catalogue=catalogue, lexicon=lexicon),
+                     topic=None, confidence=0.8)
     if question.classes:
         used = class_draft(question, ranked, lexicon)
         if used:
