@@ -81,7 +81,7 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
     chosen = [best]
     length = len(best.passage.text)
     seen = terms_covered(best, question, weights)
-    pool = [r for r in ranked[1:15] if r.score >= 0.7 * best.score and r.coverage >= 0.4 * best.coverage]
+    pool = [r for r in ranked[1:15] if r.score >= 0.7 * best.score and r.coverage >= 0.25 * best.coverage]
     while len(chosen) < max_passages:
         fits = [r for r in pool if r not in chosen and length + len(r.passage.text) <= MAX_CHARS]
         gains = [(sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen), r) for r in fits]

@@ -29,6 +29,8 @@ class TermWeights:
     def __init__(self, question: Question, store: Store, catalogue: Catalogue):
         self.therapy_words = {w for tid in question.therapies for w in therapy_terms(tid, catalogue)}
         self.terms = [t for t in question.terms if t not in self.therapy_words]
+        if definition_pattern(question) is MS_DEFINITION:
+            self.terms.append("sclerosis")  # "what is MS?" asks about MS itself, normally a stopword
         stems = sorted({stem(v) for t in self.terms for v in [t, *question.variants.get(t, [])] if " " not in v})
         frequencies, total = store.document_frequencies(stems)
         self.weights: dict[str, float] = {}
@@ -81,6 +83,8 @@ def therapy_terms(therapy_id: str, catalogue: Catalogue) -> list[str]:
 
 def search_terms(question: Question, catalogue: Catalogue) -> list[str]:
     terms = list(question.terms) + question.expansions
+    if definition_pattern(question) is MS_DEFINITION:  # "what is MS?": MS itself is the subject
+        terms += ["multiple", "sclerosis", "ms"]
     for therapy_id in question.therapies:
         terms += therapy_terms(therapy_id, catalogue)[:3]
     for drug_class in question.classes:
@@ -158,6 +162,9 @@ DEFINITION = re.compile(r"^(?:what|who)(?: exactly)?(?: is|'s| are| exactly is) 
                         r"(.+?)(?:\?| and | or |,|$)")
 
 
+MS_DEFINITION = re.compile(r"\b(?:ms|multiple sclerosis)(?: \(ms\))? is (?:a|an)\b", re.I)
+
+
 def definition_pattern(question: Question) -> re.Pattern[str] | None:
     """For "what is X?" questions, a pattern finding sentences that define X ("X is ...", "An X is ...")."""
     match = DEFINITION.match(question.lower)
@@ -165,7 +172,7 @@ def definition_pattern(question: Question) -> re.Pattern[str] | None:
         return None
     subject = re.sub(r"\b(ms|multiple sclerosis)$", "", match.group(1)).strip()
     if subject in ("", "exactly"):  # "what is MS?": a sentence defining MS itself
-        return re.compile(r"\b(?:ms|multiple sclerosis)(?: \(ms\))? is (?:a|an)\b", re.I)
+        return MS_DEFINITION
     if len(subject) < 3:
         return None
     return re.compile(rf"\b{re.escape(subject)}s? (?:is|are|means)\b", re.I)
