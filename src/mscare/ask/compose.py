@@ -60,10 +60,13 @@ def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogu
     chosen = [r for r in scored if r.score > 0.55][:max_passages] or scored[:1]
     # A field that matches the question's own words (beyond the drug's name) better than every chosen one
     # earns a place: "is Glatopa the same drug?" wants the note on generics.
-    own = {r.passage.pid: len(terms_covered(r, question, weights)) for r in scored}
-    sharper = max(scored, key=lambda r: (own[r.passage.pid], r.score))
-    if sharper not in chosen and own[sharper.passage.pid] > max(own[r.passage.pid] for r in chosen):
-        chosen = chosen[: max_passages - 1] + [sharper]
+    seen = set().union(*(terms_covered(r, question, weights) for r in chosen))
+    gains = {r.passage.pid: sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen)
+             for r in scored if r not in chosen}
+    if gains:
+        sharper = max((r for r in scored if r.passage.pid in gains), key=lambda r: (gains[r.passage.pid], r.score))
+        if gains[sharper.passage.pid] > 0:
+            chosen = chosen[: max_passages - 1] + [sharper]
     order = {r.passage.pid: i for i, r in enumerate(scored)}
     return sorted(chosen, key=lambda r: (-field_rank(r.passage, fields), order[r.passage.pid]))
 
