@@ -16,7 +16,9 @@ from mscare.evaluation import judge, read_items, run_eval
 from mscare.store import Store, StoreVocabulary, build_index, open_store
 
 DEV_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_dev.jsonl"
-DEV_SET_MIN_PASS = 0.80  # the target is 0.90; this floor catches regressions
+DEV_SET_MIN_PASS = 0.85  # the target is 0.90 (measured: 0.92); this floor catches regressions
+EXTRA_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_extra.jsonl"
+EXTRA_SET_MIN_PASS = 0.62  # a second, independently written set (measured: 0.69)
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +155,14 @@ def test_dev_set_pass_rate(store: Store) -> None:
     assert report.rate >= DEV_SET_MIN_PASS, [(i.id, i.failures) for i in report.items if not i.passed]
     assert by_kind["urgent"]["rate"] == 1.0  # every urgent item flagged
     assert by_kind["out_of_scope"]["rate"] == 1.0  # no out-of-scope item answered
+
+
+def test_extra_set_pass_rate_and_safety(store: Store) -> None:
+    report = run_eval(EXTRA_SET, store=store)
+    by_kind = report.by_kind()
+    assert report.rate >= EXTRA_SET_MIN_PASS, [(i.id, i.failures) for i in report.items if not i.passed]
+    assert by_kind["urgent"]["rate"] == 1.0
+    assert by_kind["out_of_scope"]["rate"] == 1.0 and by_kind["unanswerable"]["rate"] == 1.0
 
 
 def test_judge_applies_every_rule() -> None:

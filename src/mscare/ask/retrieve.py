@@ -52,7 +52,7 @@ SYNONYM_CREDIT = 0.6  # a synonym match counts for less than the question's own 
 
 def covered(term: str, variants: list[str], words: set[str] | frozenset[str], text: str) -> float:
     """1 when the passage has the term itself, ``SYNONYM_CREDIT`` when only a synonym, else 0."""
-    if stem_matches(stem(term), words):
+    if (" " in term and term in text) or stem_matches(stem(term), words):
         return 1.0
     for form in variants:
         if (" " in form and form in text) or (" " not in form and stem(form) in words):
