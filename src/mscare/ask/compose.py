@@ -51,11 +51,15 @@ def field_rank(passage: Passage, fields: list[str]) -> float:
 def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogue: Catalogue,
                   lexicon: Lexicon, fields: list[str], max_passages: int = 3) -> list[Ranked]:
     """The record fields of one therapy that best answer the question."""
-    scored = []
     weights = TermWeights(question, store, catalogue)
-    for passage in store.passages_of(therapy_id):
-        cover = coverage(question, passage, catalogue, weights)
-        scored.append(Ranked(passage=passage, score=field_rank(passage, fields) + cover, coverage=cover))
+    covers = {p.pid: (p, coverage(question, p, catalogue, weights)) for p in store.passages_of(therapy_id)}
+    # Within a field that comes in several passages (notes), only the best-matching one takes the field's rank.
+    best_of: dict[str, str] = {}
+    for pid, (passage, _) in sorted(covers.items(), key=lambda kv: -kv[1][1]):
+        best_of.setdefault(passage.field.split(".")[0], pid)
+    scored = [Ranked(passage=passage, coverage=cover,
+                     score=cover + (field_rank(passage, fields) if best_of[passage.field.split(".")[0]] == pid else 0))
+              for pid, (passage, cover) in covers.items()]
     scored.sort(key=lambda r: -r.score)
     chosen = [r for r in scored if r.score > 0.55][:max_passages] or scored[:1]
     # A field that matches the question's own words (beyond the drug's name) better than every chosen one

@@ -102,7 +102,7 @@ def word_grams(lower: str, longest: int = 6) -> set[str]:
 
 
 ROUTE_WORDS = {
-    "sc": r"\b(shots?|injections?|inject\w*|jabs?|pens?|under the skin|subcutaneous\w*|sub-?q)\b",
+    "sc": r"\b(shots?|injections?|inject\w*|pens?|under the skin|subcutaneous\w*|sub-?q)\b(?! (for|against))",
     "iv": r"\b(infusions?|drips?|intravenous\w*|iv)\b",
     "oral": r"\b(pills?|tablets?|capsules?|oral\w*|by mouth)\b",
 }
