@@ -88,12 +88,18 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
     chosen = [best]
     length = len(best.passage.text)
     seen = terms_covered(best, question, weights)
-    pool = [r for r in ranked[1:15] if r.score >= 0.7 * best.score and r.coverage >= 0.25 * best.coverage]
+    # "How do I ...?" wants steps: later paragraphs of the same article may follow even if they add no new word.
+    advice = "advice" in question.intents
+    floor = 0.6 if advice else 0.7
+    pool = [r for r in ranked[1:15] if r.score >= floor * best.score
+            and (r.coverage >= 0.25 * best.coverage or (advice and r.passage.ref == best.passage.ref))]
     while len(chosen) < max_passages:
         fits = [r for r in pool if r not in chosen and length + len(r.passage.text) <= MAX_CHARS]
         gains = [(sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen), r) for r in fits]
         gain, pick = max(gains, key=lambda g: (g[0], g[1].score), default=(0.0, None))
-        if pick is None or (gain <= 0 and (pick.score < 0.8 * best.score or pick.coverage < 0.6 * best.coverage)):
+        follows = advice and pick is not None and pick.passage.ref == best.passage.ref
+        if pick is None or (gain <= 0 and not follows
+                            and (pick.score < 0.8 * best.score or pick.coverage < 0.6 * best.coverage)):
             break
         chosen.append(pick)
         length += len(pick.passage.text)

@@ -57,9 +57,15 @@ class Lexicon:
     stopwords: frozenset[str]
     domain_stems: frozenset[str]
     phrase_index: dict[str, list[str]] = field(default_factory=dict)
+    rewrites: dict[str, str] = field(default_factory=dict)  # multi-word phrase -> its group's head word
 
     def __post_init__(self) -> None:
         for group in self.synonyms:
+            head = str(group[0]).lower()
+            if " " not in head:
+                for phrase in group[1:]:
+                    if " " in str(phrase):
+                        self.rewrites.setdefault(str(phrase).lower(), head)
             for phrase in group:
                 self.phrase_index.setdefault(phrase.lower(), [])
                 self.phrase_index[phrase.lower()] += [w for w in group if w.lower() != phrase.lower()]

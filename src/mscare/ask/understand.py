@@ -156,15 +156,19 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     lower = " ".join(text.lower().replace("’", "'").split())
     lower = re.sub(r"(\d)(mg|mcg|ml|g|kg)\b", r"\1 \2", lower)
     words = WORD.findall(lower)
-    question = Question(text=text, lower=lower, words=words)
+    question = Question(text=text, lower=lower, words=words, grams=word_grams(lower))
     question.therapies = find_therapies(lower, catalogue)
     question.therapies += route_siblings(question.therapies, lower, catalogue)
-    question.grams = word_grams(lower)
     question.classes = find_classes(question.grams, lexicon, catalogue)
     question.intents = [i.name for i in lexicon.intents if any(c.search(lower) for c in i.cues)]
     question.mentions_ms = bool(MS_MENTION.search(lower))
     question.personal = bool(PERSONAL.search(lower))
-    cleaned = [w.strip("'-").replace("'", "") for w in words]
+    # Multi-word synonyms become their group's head word for search ("work out" -> "workout").
+    phrased = " ".join(words)
+    for phrase, head in lexicon.rewrites.items():
+        if phrase in question.grams:
+            phrased = re.sub(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", head, phrased)
+    cleaned = [w.strip("'-").replace("'", "") for w in phrased.split()]
     question.terms = [w for w in cleaned if w not in lexicon.stopwords and len(w) > 1]
     question.expansions = [e for e in expansions(question.grams, lexicon) if e not in question.terms]
     question.variants = {t: lexicon.phrase_index.get(t, []) for t in question.terms}
