@@ -13,7 +13,7 @@ from mscare.passages import Passage
 from mscare.stemming import stem, stem_matches, text_stems
 from mscare.store import Store, passage_stems
 
-CANDIDATES = 60
+CANDIDATES = 150
 
 
 @dataclass(frozen=True)
