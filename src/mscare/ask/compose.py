@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mscare.ask.lexicon import Lexicon
-from mscare.ask.retrieve import Ranked, TermWeights, coverage, covered
+from mscare.ask.retrieve import Ranked, TermWeights, coverage, covered, term_weights
 from mscare.ask.summary import therapy_profile
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
@@ -49,9 +49,9 @@ def field_rank(passage: Passage, fields: list[str]) -> float:
 
 
 def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogue: Catalogue,
-                  lexicon: Lexicon, fields: list[str], max_passages: int = 3) -> list[Ranked]:
+                  fields: list[str], max_passages: int = 3) -> list[Ranked]:
     """The record fields of one therapy that best answer the question."""
-    weights = TermWeights(question, store, catalogue)
+    weights = term_weights(question, store, catalogue)
     covers = {p.pid: (p, coverage(question, p, catalogue, weights)) for p in store.passages_of(therapy_id)}
     # Within a field that comes in several passages (notes), only the best-matching one takes the field's rank.
     best_of: dict[str, str] = {}
@@ -137,14 +137,14 @@ def class_draft(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> l
 
 def comparison_draft(question: Question, *, store: Store, catalogue: Catalogue, lexicon: Lexicon) -> list[Ranked]:
     """Each therapy's profile, plus its field that best answers what the question asks beyond the profile."""
-    weights = TermWeights(question, store, catalogue)
+    weights = term_weights(question, store, catalogue)
     fields = wanted_fields(question, lexicon, [])
     used: list[Ranked] = []
     for therapy_id in question.therapies[:4]:
         profile = Ranked(passage=therapy_profile(catalogue.therapies[therapy_id]), score=1.0, coverage=1.0)
         used.append(profile)
         seen = terms_covered(profile, question, weights)
-        extra = therapy_draft(question, therapy_id, store=store, catalogue=catalogue, lexicon=lexicon,
+        extra = therapy_draft(question, therapy_id, store=store, catalogue=catalogue,
                               fields=fields or COMPARE_FIELDS, max_passages=1)
         adds = [r for r in extra if terms_covered(r, question, weights) - seen or
                 (fields and r.passage.field.split(".")[0] in fields)]
@@ -158,7 +158,7 @@ def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, cata
     if len(question.therapies) == 1:
         fields = wanted_fields(question, lexicon, DEFAULT_FIELDS)
         used = therapy_draft(question, question.therapies[0], store=store, catalogue=catalogue,
-                             lexicon=lexicon, fields=fields, max_passages=4)
+                             fields=fields, max_passages=4)
         extra = [r for r in ranked[:5] if r.passage.kind == "topic" and r.coverage >= 0.75
                  and r.score >= (ranked[0].score * 0.9)]
         used += extra[:1]
@@ -172,7 +172,7 @@ def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, cata
         used = class_draft(question, ranked, lexicon)
         if used:
             return Draft(used=used, topic=None, confidence=0.7)
-    used = topic_draft(ranked, question, TermWeights(question, store, catalogue))
+    used = topic_draft(ranked, question, term_weights(question, store, catalogue))
     if not used:
         return Draft(used=[], topic=None, confidence=0.0)
     best = used[0]

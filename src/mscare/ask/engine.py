@@ -8,7 +8,7 @@ from typing import Any
 
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
-from mscare.ask.retrieve import Ranked, TermWeights, covered, retrieve
+from mscare.ask.retrieve import Ranked, covered, retrieve, term_weights
 from mscare.ask.triage import red_flags
 from mscare.ask.understand import Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
@@ -100,7 +100,7 @@ def off_record(question: Question, used: list[Ranked], store: Store, catalogue: 
     """A therapy question that asks something no chosen passage mentions ("how much does Ocrevus cost?")."""
     if question.intents:
         return False
-    weights = TermWeights(question, store, catalogue)
+    weights = term_weights(question, store, catalogue)
     if not weights.weights:
         return False
     for ranked in used:

@@ -50,6 +50,13 @@ UNSEEN_SHARE = 0.35  # weight of a word found in no passage, relative to the rar
 SYNONYM_CREDIT = 0.6  # a synonym match counts for less than the question's own word
 
 
+def term_weights(question: Question, store: Store, catalogue: Catalogue) -> TermWeights:
+    """The question's term weights, computed once per question (they need a look-up in the index)."""
+    if question.weights is None:
+        question.weights = TermWeights(question, store, catalogue)
+    return question.weights
+
+
 def covered(term: str, variants: list[str], words: set[str] | frozenset[str], text: str) -> float:
     """1 when the passage has the term itself, ``SYNONYM_CREDIT`` when only a synonym, else 0."""
     if (" " in term and term in text) or stem_matches(stem(term), words):
@@ -106,7 +113,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
     prefer = [p for i in asked for p in i.prefer_headings]
     avoid = [p for i in asked for p in i.avoid_headings]
     class_members = {t for c in question.classes for t in c.therapies}
-    weights = TermWeights(question, store, catalogue)
+    weights = term_weights(question, store, catalogue)
     keyword_hits = keyword_matches(question, store)
     defines = definition_pattern(question)
     ranked = []

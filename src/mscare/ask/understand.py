@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from mscare.ask.lexicon import DrugClass, Lexicon
 from mscare.catalogue import Catalogue, normalise_name
@@ -37,6 +37,7 @@ class Question:
     expansions: list[str] = field(default_factory=list)  # synonyms added to the search
     variants: dict[str, list[str]] = field(default_factory=dict)  # term -> its synonyms (words or phrases)
     grams: set[str] = field(default_factory=set)  # runs of consecutive words, for phrase look-ups
+    weights: Any = None  # the retrieve module's TermWeights, computed once on first use
     unknown_names: list[str] = field(default_factory=list)
     mentions_ms: bool = False
     personal: bool = False
