@@ -118,6 +118,11 @@ def test_unknown_drug_refusal_names_the_drug(store: Store) -> None:
     ("on tysabri for 3 years, lately he is clumsy and confused", r"\bPML\b"),
     ("after my ocrevus infusion my lips are swelling and it's hard to breathe", r"anaphylaxis"),
     ("my sister has MS and says she wants to die", r"988|116 123"),
+    ("honestly whats the point anymore, ive been saving up my pills", r"988|116 123"),
+    ("I keep thinking everyone would be better off if I wasn't here", r"988|116 123"),
+    ("day after my lemtrada infusion the left side of my face is drooping and my words are slurred", r"stroke"),
+    ("been on tysbri 3 yrs, past few weeks i keep walking into things and my speech is off", r"\bPML\b"),
+    ("during my tysabri infusion my throat is closing", r"anaphylaxis"),
 ])
 def test_red_flags_are_urgent_and_lead_with_advice(store: Store, question: str, advice: str) -> None:
     reply = ask(store, question)["answer"]
@@ -129,6 +134,7 @@ def test_red_flags_are_urgent_and_lead_with_advice(store: Store, question: str, 
 
 @pytest.mark.parametrize("question", [
     "Can MS cause vision loss?", "What are the signs of PML?", "Is fever a symptom of a relapse?",
+    "what is the overdose risk of baclofen", "Can MS cause slurred speech?", "I'm on tysabri, does it affect memory?",
 ])
 def test_general_questions_about_symptoms_are_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
