@@ -182,7 +182,10 @@ def definition_pattern(question: Question) -> re.Pattern[str] | None:
         return MS_DEFINITION
     if len(subject) < 3:
         return None
-    return re.compile(rf"\b{re.escape(subject)}s? (?:is|are|means)\b", re.I)
+    # The subject as asked, or a synonym of it, then an optional "(abbreviation)", then "is/are/means".
+    names = [subject, *question.variants.get(subject, []), *question.variants.get(subject.rstrip("s"), [])]
+    alternatives = "|".join(re.escape(n.rstrip("s")) for n in sorted(set(names), key=len, reverse=True) if n)
+    return re.compile(rf"\b(?:{alternatives})s?\b(?: \([^)]*\))? (?:is|are|means)\b", re.I)
 
 
 def first_sentence(text: str) -> str:
