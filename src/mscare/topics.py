@@ -65,6 +65,7 @@ class Topic:
         return round(float(textstat.flesch_kincaid_grade(" ".join(blocks))), 1)
 
 
+TOPIC_LINK = re.compile(r"\]\(([a-z0-9][a-z0-9-]*)\)")  # [text](slug): a link to another article
 LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+", re.M)
 
 
@@ -144,6 +145,9 @@ def topic_problems(topic: Topic, known_sources: set[str], known_slugs: set[str])
     for slug in topic.meta.related:
         if slug not in known_slugs:
             problems.append(f"{where}: related: unknown topic {slug!r}")
+    for slug in TOPIC_LINK.findall(topic.body):
+        if slug not in known_slugs:
+            problems.append(f"{where}: links to unknown topic ({slug})")
     text = " ".join(p.text for p in topic.paragraphs())
     if RED_FLAG_MENTION.search(text) and not URGENT_ADVICE.search(text):
         problems.append(f"{where}: mentions a red-flag symptom but gives no advice to seek urgent care")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mscare.ask import QuestionError
@@ -25,7 +27,7 @@ from mscare.catalogue import Catalogue, UnknownTherapy
 from mscare.cli_common import CATEGORIES
 from mscare.render import approval_text
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
-from mscare.topics import UnknownTopic, find_topic
+from mscare.topics import CITATION, LIST_ITEM, UnknownTopic, find_topic
 from mscare.trials import trials_for_therapy
 
 router = APIRouter(include_in_schema=False)
@@ -36,10 +38,31 @@ COMMON_QUESTIONS = [
 ]
 
 
+LINK = re.compile(r"\[([^\]]+)\]\(([a-z0-9][a-z0-9-]*)\)")
+BOLD = re.compile(r"\*\*([^*]+)\*\*")
+
+
+def inline_markdown(text: str) -> Markup:
+    """Escape a paragraph's Markdown, then allow only bold text and links to other topics ("[text](slug)")."""
+    html = str(escape(CITATION.sub("", text).strip()))
+    html = LINK.sub(r'<a href="/topics/\2">\1</a>', html)
+    return Markup(BOLD.sub(r"<strong>\1</strong>", html))
+
+
+def paragraph_html(markdown: str) -> Markup:
+    """A topic paragraph as HTML: a list becomes <ul>, other text a run of inline Markdown."""
+    lines = [line for line in markdown.splitlines() if line.strip()]
+    if lines and all(LIST_ITEM.match(line) for line in lines):
+        items = "".join(f"<li>{inline_markdown(LIST_ITEM.sub('', line))}</li>" for line in lines)
+        return Markup(f"<ul>{items}</ul>")
+    return inline_markdown(" ".join(lines))
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("mscare", "templates"), autoescape=select_autoescape(["html"]))
     env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text)
+    env.filters["paragraph_html"] = paragraph_html
     return env
 
 

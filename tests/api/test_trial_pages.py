@@ -50,3 +50,12 @@ def test_therapy_page_links_its_trials(client: Any) -> None:
 ])
 def test_trial_page_errors_are_clear(client: Any, url: str, status: int) -> None:
     assert client.get(url).status_code == status
+
+
+def test_topic_paragraph_markup_is_escaped_with_only_links_and_bold() -> None:
+    from mscare.web import paragraph_html
+
+    html = str(paragraph_html("**Note**: see [relapses](relapses) <script>alert(1)</script> [@core-ec-112]"))
+    assert '<a href="/topics/relapses">relapses</a>' in html and "<strong>Note</strong>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html and "[@" not in html
+    assert str(paragraph_html("- one\n- two")) == "<ul><li>one</li><li>two</li></ul>"

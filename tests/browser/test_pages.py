@@ -108,6 +108,8 @@ def test_keyboard_only_skip_link_then_question_box(page: Any, screenshot: Any) -
     screenshot(page, "home-skip-link-focused")
     page.keyboard.press("Enter")
     assert urlsplit(page.url).fragment == "main"
+    # Following the skip link moves focus to <main>; wait for it so the next Tab starts from there.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'", timeout=5000)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "q", "after the skip link, Tab reaches the question box"
     page.keyboard.type("What is a relapse?")
