@@ -40,13 +40,15 @@ COMMON_QUESTIONS = [
 
 LINK = re.compile(r"\[([^\]]+)\]\(([a-z0-9][a-z0-9-]*)\)")
 BOLD = re.compile(r"\*\*([^*]+)\*\*")
+ITALIC = re.compile(r"(?<![*\w])[*_]([^*_]+)[*_](?![*\w])")
 
 
 def inline_markdown(text: str) -> Markup:
-    """Escape a paragraph's Markdown, then allow only bold text and links to other topics ("[text](slug)")."""
+    """Escape a paragraph's Markdown, then allow only bold, italics and links to other topics ("[text](slug)")."""
     html = str(escape(CITATION.sub("", text).strip()))
     html = LINK.sub(r'<a href="/topics/\2">\1</a>', html)
-    return Markup(BOLD.sub(r"<strong>\1</strong>", html))
+    html = BOLD.sub(r"<strong>\1</strong>", html)
+    return Markup(ITALIC.sub(r"<em>\1</em>", html))
 
 
 def paragraph_html(markdown: str) -> Markup:

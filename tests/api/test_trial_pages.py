@@ -59,3 +59,5 @@ def test_topic_paragraph_markup_is_escaped_with_only_links_and_bold() -> None:
     assert '<a href="/topics/relapses">relapses</a>' in html and "<strong>Note</strong>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html and "[@" not in html
     assert str(paragraph_html("- one\n- two")) == "<ul><li>one</li><li>two</li></ul>"
+    assert str(paragraph_html("*This is information, not advice.*")) == "<em>This is information, not advice.</em>"
+    assert "<em>" not in str(paragraph_html("snake_case_words and 2*3*4"))
