@@ -27,6 +27,7 @@ class Intent:
     topics: list[str]
     prefer_headings: list[re.Pattern[str]]
     avoid_headings: list[re.Pattern[str]]
+    prefer_lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
     intents = [
         Intent(name=i["intent"], cues=compile_all(i["cues"]), fields=i.get("fields", []), topics=i.get("topics", []),
                prefer_headings=compile_all(i.get("prefer_headings", [])),
-               avoid_headings=compile_all(i.get("avoid_headings", [])))
+               avoid_headings=compile_all(i.get("avoid_headings", [])), prefer_lead=i.get("prefer_lead", False))
         for i in _load(folder / "intents.yaml")
     ]
     flags = [

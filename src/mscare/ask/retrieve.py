@@ -47,7 +47,7 @@ class TermWeights:
 
 
 UNSEEN_SHARE = 0.35  # weight of a word found in no passage, relative to the rarest possible word
-SYNONYM_CREDIT = 0.6  # a synonym match counts for less than the question's own word
+SYNONYM_CREDIT = 0.6
 
 
 def term_weights(question: Question, store: Store, catalogue: Catalogue) -> TermWeights:
@@ -112,6 +112,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
     intent_topics = {t for i in asked for t in i.topics}
     prefer = [p for i in asked for p in i.prefer_headings]
     avoid = [p for i in asked for p in i.avoid_headings]
+    lead = any(i.prefer_lead for i in asked)
     class_members = {t for c in question.classes for t in c.therapies}
     weights = term_weights(question, store, catalogue)
     keyword_hits = keyword_matches(question, store)
@@ -142,6 +143,8 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
                 score += 0.15
             if any(p.search(heading) for p in avoid):
                 score -= 0.1
+            if lead and passage.ref in intent_topics:
+                score += 0.3 / (1 + paragraph_index(passage))
             score += 0.2 * heading_match(passage, question) + 0.05 / (1 + paragraph_index(passage))
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
