@@ -203,3 +203,9 @@ def test_a_class_question_answers_from_a_member_record(store: Store) -> None:
 def test_questions_without_the_word_ms_are_answered_when_about_health(store: Store) -> None:
     for question in ["how can I manage fatigue?", "are there natural remedies?", "what helps with bladder urgency?"]:
         assert not ask(store, question)["answer"]["refused"], question
+
+
+def test_an_overview_question_gets_the_overview(store: Store) -> None:
+    text = ask(store, "What medications are used to treat MS?")["answer"]["text"]
+    assert re.search(r"disease-modifying", text, re.I) and re.search(r"relapse", text, re.I)
+    assert re.search(r"symptom", text, re.I)
