@@ -209,3 +209,9 @@ def test_an_overview_question_gets_the_overview(store: Store) -> None:
     text = ask(store, "What medications are used to treat MS?")["answer"]["text"]
     assert re.search(r"disease-modifying", text, re.I) and re.search(r"relapse", text, re.I)
     assert re.search(r"symptom", text, re.I)
+
+
+def test_every_answer_and_refusal_carries_the_reminder(store: Store) -> None:
+    for question in ["how do i fix a leaky faucet", "What is a relapse?", "my eye went blurry since yesterday",
+                     "which drug should I take?"]:
+        assert "not personal medical advice" in ask(store, question)["answer"]["text"], question

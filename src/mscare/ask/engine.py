@@ -150,7 +150,7 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
 
     if reason is not None:
         key, values = reason
-        refusal = " ".join(lexicon.refusals[key]["text"].split()).format(**values)
+        refusal = " ".join(lexicon.refusals[key]["text"].split()).format(**values) + " " + DISCLAIMER
         return Answer(question=text, text=refusal, sources=[], topic=None, confidence=0.0, refused=True,
                       urgent=False, segments=[{"text": refusal, "sources": [], "urgent": False}],
                       passages=ranked[:k] if key == "low_confidence" else [],
