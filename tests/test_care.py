@@ -666,3 +666,17 @@ def test_relapse_check_interactive_prompts(runner, cli_app) -> None:
     assert "Warning signs:" in result.output and "Outcome: likely relapse" in result.output
     urgent = runner.invoke(cli_app, ["relapse-check", "-i"], input="blurry eye\n3\nx\n1\nn\nn\nn\nn\nn\n")
     assert "Please type numbers" in urgent.output and "Outcome: urgent" in urgent.output
+
+
+def test_options_use_the_chosen_regions_own_indication(catalogue) -> None:
+    from mscare.care.options import Profile, decision_options
+
+    eu = decision_options(profile=Profile(ms_type="rrms", region="eu"), catalogue=catalogue)
+    ruled = {r["id"]: r["reasons"] for r in eu["ruled_out"]}
+    fits = {f["id"] for f in eu["fits"]}
+    # Siponimod's EU licence is for secondary progressive MS only; the US label covers relapsing forms.
+    assert "siponimod" in ruled and "secondary progressive" in ruled["siponimod"][0]["text"]
+    us = decision_options(profile=Profile(ms_type="rrms", region="us"), catalogue=catalogue)
+    assert "siponimod" in {f["id"] for f in us["fits"]}
+    # Glatiramer acetate has no central EU licence but is licensed country by country.
+    assert "glatiramer-acetate" in fits

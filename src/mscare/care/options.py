@@ -9,12 +9,20 @@ import re
 from dataclasses import dataclass, field
 
 from mscare.catalogue import Catalogue
-from mscare.models import Therapy
+from mscare.models import Approval, Therapy
 
 MS_TYPES = ["cis", "rrms", "active_spms", "spms", "ppms"]
 ROUTE_GROUPS = {"oral": {"oral"}, "injection": {"sc", "im"}, "infusion": {"iv"}}
 PRIORITIES = ["efficacy", "fewer_side_effects", "less_often", "fewer_tests"]
 REGIONS = {"us": "the US", "eu": "the EU"}
+# How each MS type is named in label indications, to check a region's own wording (labels differ by region).
+TYPE_WORDING = {
+    "cis": re.compile(r"clinically isolated|\bCIS\b|first (clinical )?(event|episode|attack)|relapsing forms", re.I),
+    "rrms": re.compile(r"relapsing", re.I),
+    "active_spms": re.compile(r"secondary progressive|relapsing forms|relapsing MS", re.I),
+    "spms": re.compile(r"secondary progressive", re.I),
+    "ppms": re.compile(r"primary progressive", re.I),
+}
 PREGNANCY_CAUTION = re.compile(r"contraindicat|must not|avoid|not recommended|stop|washout|wash-out|"
                                r"contracepti|accelerated elimination|birth defect|harm", re.I)
 
@@ -60,9 +68,18 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text.strip()
 
 
+NATIONAL = re.compile(r"countr|national|authoris|authoriz|licen[cs]", re.I)
+
+
+def nationally_licensed(approval: Approval) -> bool:
+    """No central EU licence, but licensed country by country (e.g. glatiramer acetate, mitoxantrone)."""
+    return approval.status == "not_applicable" and bool(approval.note and NATIONAL.search(approval.note))
+
+
 def approved_in(therapy: Therapy, region: str | None) -> bool:
     regions = [region] if region else ["us", "eu"]
-    return any(getattr(therapy.approvals, r).status == "approved" for r in regions)
+    return any(getattr(therapy.approvals, r).status == "approved" or nationally_licensed(getattr(therapy.approvals, r))
+               for r in regions)
 
 
 def rule_out(therapy: Therapy, profile: Profile) -> list[dict[str, object]]:
@@ -74,6 +91,12 @@ def rule_out(therapy: Therapy, profile: Profile) -> list[dict[str, object]]:
         out.append(reason(f"not approved for MS in {where}", approvals))
     if profile.ms_type not in therapy.ms_types:
         out.append(reason(f"not indicated for {profile.ms_type.replace('_', ' ')} on its label", approvals))
+    elif profile.region:
+        approval = getattr(therapy.approvals, profile.region)
+        wording = TYPE_WORDING[profile.ms_type]
+        if approval.status == "approved" and approval.indication and not wording.search(approval.indication):
+            out.append(reason(f"in {REGIONS[profile.region]} it is approved only for: {approval.indication}",
+                              approvals))
     if profile.routes:
         allowed = set().union(*(ROUTE_GROUPS[r] for r in profile.routes))
         if not allowed & set(therapy.routes):
@@ -95,6 +118,9 @@ def weigh(therapy: Therapy, profile: Profile) -> tuple[list[dict[str, object]], 
         cons.append(reason("grouped as moderate efficacy, and you rank efficacy first",
                            therapy.sources_for("efficacy")))
     pros.append(reason(f"how it is given: {therapy.schedule}", therapy.sources_for("schedule")))
+    if profile.region == "eu" and nationally_licensed(therapy.approvals.eu):
+        pros.append(reason(f"EU: licensed country by country, not centrally ({therapy.approvals.eu.note})",
+                           therapy.sources_for("approvals")))
     if therapy.boxed_warning:
         cons.append(reason(f"US boxed warning: {first_sentence(therapy.boxed_warning)}",
                            therapy.sources_for("boxed_warning")))
