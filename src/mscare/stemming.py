@@ -18,8 +18,3 @@ def stem(word: str) -> str:
 
 def text_stems(text: str) -> set[str]:
     return {stem(w) for w in WORD.findall(text.lower())}
-
-
-def stem_matches(term_stem: str, stems: set[str] | frozenset[str]) -> bool:
-    """Is the stem among the passage's stems? (Equality only: prefixes conflate too much.)"""
-    return term_stem in stems

@@ -91,7 +91,7 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def search(self, terms: list[str], *, limit: int = 30, kind: str | None = None) -> list[Hit]:
+    def search(self, terms: list[str], *, limit: int = 30) -> list[Hit]:
         """BM25 search for any of ``terms``; terms are quoted, so any text is safe."""
         query = fts_query(terms)
         if not query:
@@ -99,12 +99,9 @@ class Store:
         sql = (
             "SELECT p.pid, p.kind, p.ref, p.field, p.title, p.text, p.sources, p.keywords, p.stems, "
             "bm25(passages_fts, ?, ?, ?) AS rank FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
-            "WHERE passages_fts MATCH ?" + (" AND p.kind = ?" if kind else "") + " ORDER BY rank LIMIT ?"
+            "WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
         )
-        params: list[object] = [*BM25_WEIGHTS, query]
-        if kind:
-            params.append(kind)
-        params.append(limit)
+        params: list[object] = [*BM25_WEIGHTS, query, limit]
         return [Hit(passage=row_passage(r), score=-float(r[9])) for r in self.db.execute(sql, params)]
 
     def document_frequencies(self, stems: list[str]) -> tuple[dict[str, int], int]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mscare.ask.lexicon import Lexicon
-from mscare.ask.retrieve import Ranked, TermWeights, coverage, covered, term_weights
+from mscare.ask.retrieve import Ranked, TermWeights, coverage, term_weights, terms_covered
 from mscare.ask.summary import therapy_profile
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
-from mscare.store import Store, passage_stems
+from mscare.store import Store
 
 DEFAULT_FIELDS = ["mechanism", "schedule", "common_side_effects", "boxed_warning", "approvals"]
 COMPARE_FIELDS = ["schedule", "efficacy", "key_risks"]
@@ -105,13 +105,6 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
         length += len(pick.passage.text)
         seen |= terms_covered(pick, question, weights)
     return sorted(chosen, key=lambda r: reading_order(r, best))
-
-
-def terms_covered(ranked: Ranked, question: Question, weights: TermWeights) -> set[str]:
-    passage = ranked.passage
-    text = passage.text.lower()
-    stems = passage.stems or passage_stems(passage)
-    return {t for t in weights.weights if covered(t, question.variants.get(t, []), stems, text)}
 
 
 def reading_order(ranked: Ranked, best: Ranked) -> tuple[int, str, int]:

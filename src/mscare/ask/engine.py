@@ -8,13 +8,13 @@ from typing import Any
 
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
-from mscare.ask.retrieve import Ranked, covered, retrieve, term_weights
+from mscare.ask.retrieve import Ranked, retrieve, term_weights, terms_covered
 from mscare.ask.triage import red_flags
 from mscare.ask.understand import Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.stemming import stem
-from mscare.store import Store, StoreVocabulary, passage_stems
+from mscare.store import Store, StoreVocabulary
 
 MIN_COVERAGE = 0.25
 HEALTH_MIN_COVERAGE = 0.4  # a question that does not name MS must match some content this well
@@ -103,12 +103,7 @@ def off_record(question: Question, used: list[Ranked], store: Store, catalogue: 
     weights = term_weights(question, store, catalogue)
     if not weights.weights:
         return False
-    for ranked in used:
-        text = ranked.passage.text.lower()
-        stems = ranked.passage.stems or passage_stems(ranked.passage)
-        if any(covered(t, question.variants.get(t, []), stems, text) for t in weights.weights):
-            return False
-    return True
+    return not any(terms_covered(ranked, question, weights) for ranked in used)
 
 
 def related_topics(ranked: list[Ranked], used: list[Ranked], question: Question, lexicon: Lexicon) -> list[str]:

@@ -10,7 +10,7 @@ from mscare.ask.lexicon import Lexicon
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
-from mscare.stemming import stem, stem_matches, text_stems
+from mscare.stemming import stem, text_stems
 from mscare.store import Store, passage_stems
 
 CANDIDATES = 150
@@ -24,7 +24,7 @@ class Ranked:
 
 
 class TermWeights:
-    """Inverse document frequencies of a question's terms; terms found nowhere in the content weigh nothing."""
+    """Inverse document frequencies of a question's terms; a term no passage uses counts for ``UNSEEN_SHARE``."""
 
     def __init__(self, question: Question, store: Store, catalogue: Catalogue):
         self.therapy_words = {w for tid in question.therapies for w in therapy_terms(tid, catalogue)}
@@ -59,12 +59,20 @@ def term_weights(question: Question, store: Store, catalogue: Catalogue) -> Term
 
 def covered(term: str, variants: list[str], words: set[str] | frozenset[str], text: str) -> float:
     """1 when the passage has the term itself, ``SYNONYM_CREDIT`` when only a synonym, else 0."""
-    if (" " in term and term in text) or stem_matches(stem(term), words):
+    if (" " in term and term in text) or stem(term) in words:
         return 1.0
     for form in variants:
         if (" " in form and form in text) or (" " not in form and stem(form) in words):
             return SYNONYM_CREDIT
     return 0.0
+
+
+def terms_covered(ranked: Ranked, question: Question, weights: TermWeights) -> set[str]:
+    """The weighted question terms a chosen passage mentions, itself or by a synonym."""
+    passage = ranked.passage
+    text = passage.text.lower()
+    stems = passage.stems or passage_stems(passage)
+    return {t for t in weights.weights if covered(t, question.variants.get(t, []), stems, text)}
 
 
 def coverage(question: Question, passage: Passage, catalogue: Catalogue, weights: TermWeights) -> float:
@@ -117,6 +125,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
     weights = term_weights(question, store, catalogue)
     keyword_hits = keyword_matches(question, store)
     defines = definition_pattern(question)
+    asked_stems = question_stems(question)
     ranked = []
     for hit in hits:
         passage = hit.passage
@@ -145,7 +154,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
                 score -= 0.1
             if lead and passage.ref in intent_topics:
                 score += 0.3 / (1 + paragraph_index(passage))
-            score += 0.2 * heading_match(passage, question) + 0.05 / (1 + paragraph_index(passage))
+            score += 0.2 * heading_match(passage, asked_stems) + 0.05 / (1 + paragraph_index(passage))
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
 
@@ -158,14 +167,18 @@ def paragraph_index(passage: Passage) -> int:
 HEADING_FILLER = frozenset("a an the of to for and or in on with my your i you is are do does be it".split())
 
 
-def heading_match(passage: Passage, question: Question) -> float:
+def question_stems(question: Question) -> set[str]:
+    """Stems of every word of the question and of its terms' single-word synonyms."""
+    return text_stems(" ".join(question.words)) | {stem(v) for t in question.terms
+                                                   for v in question.variants.get(t, []) if " " not in v}
+
+
+def heading_match(passage: Passage, asked: set[str]) -> float:
     """How much of the passage's section heading the question echoes ("What medicines are used for MS?")."""
     heading = [w for w in re.findall(r"[a-z0-9]+", passage.field.lower()) if w not in HEADING_FILLER]
     if not heading:
         return 0.0
-    asked = text_stems(" ".join(question.words)) | {stem(v) for t in question.terms
-                                                     for v in question.variants.get(t, []) if " " not in v}
-    return sum(1 for w in heading if stem_matches(stem(w), asked)) / len(heading)
+    return sum(1 for w in heading if stem(w) in asked) / len(heading)
 
 
 DEFINITION = re.compile(r"^(?:what|who)(?: exactly)?(?: is|'s| are| exactly is) (?:an? |the )?"
