@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Protocol
 
 from mscare.ask.lexicon import DrugClass, Lexicon
@@ -46,36 +45,46 @@ class Question:
         return any(n in self.intents for n in names)
 
 
-@lru_cache(maxsize=4)
-def name_pattern(catalogue_key: int, names: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
-    """One regex matching any catalogue name as whole words, longest first."""
-    del catalogue_key
-    parts = [re.escape(n).replace(r"\ ", r"[\s\-]?") for n, _ in names]
-    return re.compile(r"(?<![a-z0-9])(" + "|".join(parts) + r")(?![a-z0-9])")
+@dataclass(frozen=True)
+class NameMatcher:
+    """Catalogue names as they appear in free text: a lookup by name and one regex for all of them."""
+
+    owners: dict[str, str]  # lowercase spaced name -> therapy id, or "id|id" for a name several share
+    pattern: re.Pattern[str] | None
 
 
-def catalogue_names(catalogue: Catalogue) -> tuple[tuple[str, str], ...]:
-    """(lowercase name, therapy id) pairs worth matching in free text, longest first."""
-    pairs = {}
+_MATCHERS: dict[int, tuple[Catalogue, NameMatcher]] = {}
+
+
+def name_matcher(catalogue: Catalogue) -> NameMatcher:
+    """Built once per catalogue (the catalogue is read-only), not once per question."""
+    cached = _MATCHERS.get(id(catalogue))
+    if cached and cached[0] is catalogue:
+        return cached[1]
+    owners: dict[str, str] = {}
     for therapy in catalogue.therapies.values():
         for name in catalogue.names_of(therapy):
             lowered = re.sub(r"[^a-z0-9]+", " ", name.lower().replace("β", "beta")).strip()
-            if len(lowered) >= 3 and lowered not in pairs:
+            if len(lowered) >= 3 and lowered not in owners:
                 key = normalise_name(lowered)
-                pairs[lowered] = catalogue.names.get(key) or "|".join(catalogue.shared.get(key, []))
-    return tuple(sorted(((n, t) for n, t in pairs.items() if t), key=lambda p: -len(p[0])))
+                owners[lowered] = catalogue.names.get(key) or "|".join(catalogue.shared.get(key, []))
+    names = sorted((n for n, t in owners.items() if t), key=len, reverse=True)
+    parts = [re.escape(n).replace(r"\ ", r"[\s\-]?") for n in names]
+    pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
+    matcher = NameMatcher(owners={n: owners[n] for n in names}, pattern=pattern)
+    _MATCHERS[id(catalogue)] = (catalogue, matcher)
+    return matcher
 
 
 def find_therapies(lower: str, catalogue: Catalogue) -> list[str]:
-    names = catalogue_names(catalogue)
-    if not names:
+    matcher = name_matcher(catalogue)
+    if matcher.pattern is None:
         return []
     spaced = re.sub(r"[^a-z0-9]+", " ", lower.replace("β", "beta"))
     found = []
-    lookup = dict(names)
-    for match in name_pattern(id(catalogue), names).finditer(spaced):
+    for match in matcher.pattern.finditer(spaced):
         key = re.sub(r"[\s\-]+", " ", match.group(1))
-        owner = lookup.get(key) or catalogue.names.get(normalise_name(key)) or ""
+        owner = matcher.owners.get(key) or catalogue.names.get(normalise_name(key)) or ""
         therapy_id = owner if "|" not in owner else disambiguate(owner.split("|"), spaced, catalogue)
         if therapy_id and therapy_id not in found:
             found.append(therapy_id)
