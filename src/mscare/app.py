@@ -78,6 +78,7 @@ def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> F
     app.state.catalogue = default_catalogue()
     app.state.answer = answer_cache(app.state.store, app.state.catalogue)
     app.state.topics = default_topics()
+    app.state.content_date = web.latest_review(app.state.catalogue, app.state.topics)
     app.state.trials_db = trials_db or data_home() / "trials.sqlite"
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("mscare", "static")]), name="static")

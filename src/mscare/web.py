@@ -71,16 +71,16 @@ def environment() -> Environment:
 templates = Jinja2Templates(env=environment())
 
 
-def content_date(request: Request) -> date:
-    state = request.app.state
-    dates = [t.last_reviewed for t in state.catalogue.therapies.values()]
-    dates += [t.meta.last_reviewed for t in state.topics.values()]
+def latest_review(catalogue: Catalogue, topics: dict[str, Any]) -> date:
+    """The newest last_reviewed date of any record or article: the content date every page shows."""
+    dates = [t.last_reviewed for t in catalogue.therapies.values()]
+    dates += [t.meta.last_reviewed for t in topics.values()]
     return max(dates) if dates else date.today()
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("title", "mscare")
-    return templates.TemplateResponse(request, name, {"content_date": content_date(request), **context},
+    return templates.TemplateResponse(request, name, {"content_date": request.app.state.content_date, **context},
                                       status_code=status)
 
 
