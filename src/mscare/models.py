@@ -27,6 +27,7 @@ ApprovalStatus = Literal[
 ]
 Efficacy = Literal["high", "moderate", "n/a"]
 Audience = Literal["patient", "clinician", "all"]
+Region = Literal["us", "eu", "uk"]
 
 # The schedule grammar of a monitoring item's ``when``; see ``parse_when``.
 _WHEN_FIXED = {"baseline", "first dose", "before each dose", "as clinically indicated"}
@@ -141,6 +142,46 @@ class DoseLimit(Strict):
     sources: list[str] = Field(min_length=1)
 
 
+class Contraindication(Strict):
+    """A reason not to use the therapy, as the label states it; ``regions`` where US and EU/UK labels differ."""
+
+    text: str = Field(min_length=5)
+    regions: list[Region] = Field(default_factory=lambda: ["us", "eu", "uk"], min_length=1)
+    sources: list[str] = Field(min_length=1)
+
+
+class VaccineAdvice(Strict):
+    """Vaccines with this therapy: the live-vaccine rule and timing before, during and after treatment."""
+
+    live: str = Field(min_length=5)
+    non_live: str | None = None
+    before: str | None = None
+    during: str | None = None
+    after: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class Interaction(Strict):
+    """A drug or food that interacts with the therapy, what happens and what to do."""
+
+    agent: str = Field(min_length=2)
+    effect: str = Field(min_length=5)
+    advice: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
+class PatientGuide(Strict):
+    """What people ask about taking a medicine, in plain words; each part optional, all cited together."""
+
+    how_to_take: str | None = None
+    missed_dose: str | None = None
+    avoid: str | None = None
+    storage_travel: str | None = None
+    when_to_call: str | None = None
+    onset: str | None = None
+    sources: list[str] = Field(min_length=1)
+
+
 class Therapy(Strict):
     """One therapy record: a drug, a drug group or a procedure used in MS."""
 
@@ -164,6 +205,10 @@ class Therapy(Strict):
     common_side_effects: list[str] = Field(default_factory=list)
     monitoring: list[MonitoringItem] = Field(default_factory=list)
     dose_limit: DoseLimit | None = None
+    contraindications: list[Contraindication] = Field(default_factory=list)
+    vaccines: VaccineAdvice | None = None
+    interactions: list[Interaction] = Field(default_factory=list)
+    patient_guide: PatientGuide | None = None
     pregnancy: str
     notes: list[str] = Field(default_factory=list)
     unverified: list[str] = Field(default_factory=list)
@@ -187,6 +232,9 @@ class Therapy(Strict):
             ids.update(ids_for_field)
         if self.dose_limit:
             ids.update(self.dose_limit.sources)
+        for part in [*self.contraindications, *self.interactions, self.vaccines, self.patient_guide]:
+            if part is not None:
+                ids.update(part.sources)
         return ids
 
     def sources_for(self, field: str) -> list[str]:
