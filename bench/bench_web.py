@@ -58,7 +58,7 @@ class Phase:
 
 def load_questions(path: Path) -> list[str]:
     if not path.exists():
-        from mscare.web import COMMON_QUESTIONS
+        from mscare.web.ask import COMMON_QUESTIONS
 
         print(f"note: {path} not found; using the {len(COMMON_QUESTIONS)} common questions of the home page")
         return list(COMMON_QUESTIONS)

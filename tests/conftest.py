@@ -46,15 +46,10 @@ def runner(mscare_home: Path) -> CliRunner:
 @pytest.fixture(scope="session")
 def cli_app():
     """The Typer app with every command registered, as ``mscare.cli.main`` registers them on import."""
-    import importlib
-    import importlib.util
+    from mscare.cli import register_commands
+    from mscare.cli.common import app
 
-    import mscare.cli  # noqa: F401
-    import mscare.cli_care  # noqa: F401
-    from mscare.cli_common import app
-
-    if importlib.util.find_spec("mscare.cli_trials") is not None:
-        importlib.import_module("mscare.cli_trials")
+    register_commands()
     return app
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-import mscare.cli  # noqa: F401  (registers the core commands)
-import mscare.cli_trials  # noqa: F401  (registers the trials commands)
-from mscare.cli_common import app
+from mscare.cli import register_commands
+from mscare.cli.common import app
+
+register_commands()
 
 FIXTURE = Path(__file__).parent / "fixtures" / "clinicaltrials" / "search_ms_portland.json"
 MS_IDS = {"NCT06441617", "NCT06408259", "NCT06433752", "NCT04047628"}

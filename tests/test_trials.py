@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from mscare.api_trials import router
+from mscare.api.trials import router
 from mscare.trials import (
     ScreenResult,
     StudyShapeError,

@@ -67,7 +67,7 @@ def answer_cache(get_store: Callable[[], Store], catalogue: Catalogue,
 
 def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> FastAPI:
     """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials."""
-    from mscare import api, api_trials, web, web_trials
+    from mscare import api, web
 
     path = index or index_path()
     open_store(path).close()
@@ -82,9 +82,7 @@ def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> F
     app.state.trials_db = trials_db or data_home() / "trials.sqlite"
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("mscare", "static")]), name="static")
-    app.include_router(api.router)
-    app.include_router(api_trials.router)
-    app.include_router(web.router)
-    app.include_router(web_trials.router)
+    for router in [*api.ROUTERS, *web.ROUTERS]:
+        app.include_router(router)
     web.install_error_pages(app)
     return app

@@ -28,6 +28,7 @@ ApprovalStatus = Literal[
 Efficacy = Literal["high", "moderate", "n/a"]
 Audience = Literal["patient", "clinician", "all"]
 Region = Literal["us", "eu", "uk"]
+REGIONS: tuple[Region, ...] = ("us", "eu", "uk")
 
 # The schedule grammar of a monitoring item's ``when``; see ``parse_when``.
 _WHEN_FIXED = {"baseline", "first dose", "before each dose", "as clinically indicated"}
@@ -146,7 +147,7 @@ class Contraindication(Strict):
     """A reason not to use the therapy, as the label states it; ``regions`` where US and EU/UK labels differ."""
 
     text: str = Field(min_length=5)
-    regions: list[Region] = Field(default_factory=lambda: ["us", "eu", "uk"], min_length=1)
+    regions: list[Region] = Field(default_factory=lambda: list(REGIONS), min_length=1)
     sources: list[str] = Field(min_length=1)
 
 

@@ -53,7 +53,7 @@ def test_trial_page_errors_are_clear(client: Any, url: str, status: int) -> None
 
 
 def test_topic_paragraph_markup_is_escaped_with_only_links_and_bold() -> None:
-    from mscare.web import paragraph_html
+    from mscare.web.common import paragraph_html
 
     html = str(paragraph_html("**Note**: see [relapses](relapses) <script>alert(1)</script> [@core-ec-112]"))
     assert '<a href="/topics/relapses">relapses</a>' in html and "<strong>Note</strong>" in html

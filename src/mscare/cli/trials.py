@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mscare.cli_common import JsonFlag, app, emit_json, fail
+from mscare.cli.common import JsonFlag, app, emit_json, fail
 from mscare.render import wrap
 from mscare.settings import DISCLAIMER
 from mscare.trials import (

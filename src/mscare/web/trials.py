@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from mscare.trials import TrialsError, UnknownTrial, get_trial, screen, search_trials
-from mscare.web import ListParam, error_page, page
+from mscare.web.common import ListParam, error_page, page
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,14 +1,14 @@
-"""The REST API: JSON routes over the same core calls as the CLI."""
+"""API: the care tools."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from mscare.ask import QuestionError
+from mscare.api.common import bad_request, unknown_therapy
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary
 from mscare.care.compare import CompareError, compare
@@ -17,72 +17,9 @@ from mscare.care.monitoring import DEFAULT_MONTHS, MAX_MONTHS, ScheduleError, mo
 from mscare.care.options import Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import UnknownTherapy
-from mscare.cli_common import CATEGORIES
-from mscare.serialize import therapy_json, topic_json
 from mscare.settings import MAX_QUESTION_CHARS
-from mscare.topics import UnknownTopic, find_topic
 
 router = APIRouter()
-Question = Annotated[str, Query(min_length=1, max_length=MAX_QUESTION_CHARS, description="The question.")]
-
-
-def bad_request(message: str, status: int = 422) -> HTTPException:
-    return HTTPException(status_code=status, detail=message)
-
-
-def unknown_therapy(err: UnknownTherapy) -> JSONResponse:
-    return JSONResponse(status_code=404, content={"detail": err.message(), "suggestions": err.suggestions})
-
-
-@router.get("/healthz", tags=["meta"])
-def healthz(request: Request) -> dict[str, Any]:
-    """Liveness: the server is up and its content is loaded."""
-    state = request.app.state
-    return {"status": "ok", "therapies": len(state.catalogue.therapies), "topics": len(state.topics)}
-
-
-@router.get("/api/therapies", tags=["catalogue"])
-def list_therapies(request: Request, category: str | None = None) -> list[dict[str, Any]]:
-    """Every therapy, optionally of one category."""
-    if category is not None and category not in CATEGORIES:
-        raise bad_request(f"unknown category {category!r}; choose one of: {', '.join(CATEGORIES)}")
-    catalogue = request.app.state.catalogue
-    return [therapy_json(t, catalogue) for t in catalogue.by_category(category)]
-
-
-@router.get("/api/therapies/{name}", tags=["catalogue"], response_model=None)
-def get_therapy(request: Request, name: str) -> dict[str, Any] | JSONResponse:
-    """One therapy by id, generic name, brand, abbreviation or a near miss."""
-    catalogue = request.app.state.catalogue
-    try:
-        return therapy_json(catalogue.lookup(name), catalogue)
-    except UnknownTherapy as err:
-        return unknown_therapy(err)
-
-
-@router.get("/api/topics", tags=["topics"])
-def list_topics(request: Request) -> list[dict[str, Any]]:
-    return [{"slug": t.slug, "title": t.meta.title, "audience": t.meta.audience, "summary": t.meta.summary}
-            for t in sorted(request.app.state.topics.values(), key=lambda t: t.meta.title)]
-
-
-@router.get("/api/topics/{slug}", tags=["topics"], response_model=None)
-def get_topic(request: Request, slug: str) -> dict[str, Any] | JSONResponse:
-    try:
-        topic = find_topic(request.app.state.topics, slug)
-    except UnknownTopic as err:
-        return JSONResponse(status_code=404, content={"detail": err.message(), "suggestions": err.suggestions})
-    return topic_json(topic, request.app.state.catalogue)
-
-
-@router.get("/api/ask", tags=["ask"])
-def ask(request: Request, q: Question, k: Annotated[int, Query(ge=1, le=20)] = 5) -> dict[str, Any]:
-    """The same object as ``mscare ask --json``."""
-    try:
-        result = request.app.state.answer(q.strip(), k)
-    except QuestionError as err:
-        raise bad_request(str(err)) from err
-    return result.to_json()
 
 
 @router.get("/api/compare", tags=["care"], response_model=None)

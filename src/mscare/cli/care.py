@@ -22,7 +22,7 @@ from mscare.care.monitoring import DEFAULT_MONTHS, ScheduleError, monitoring_sch
 from mscare.care.options import Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse, red_flag_ids
 from mscare.catalogue import UnknownTherapy, default_catalogue
-from mscare.cli_common import JsonFlag, app, emit_json, fail
+from mscare.cli.common import JsonFlag, app, emit_json, fail
 from mscare.render import table, wrap
 from mscare.settings import DISCLAIMER
 
@@ -239,7 +239,7 @@ def appointment_cmd(
     if as_json:
         emit_json(summary)
     elif output_format == "html":
-        from mscare.web import render_appointment_html
+        from mscare.web.care import render_appointment_html
 
         typer.echo(render_appointment_html(summary, catalogue))
     else:

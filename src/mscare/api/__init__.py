@@ -1,0 +1,9 @@
+"""The REST API, one module per feature; ``ROUTERS`` lists them for the app factory."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mscare.api import ask, care, health, therapies, topics, trials
+
+ROUTERS: list[APIRouter] = [health.router, therapies.router, topics.router, ask.router, care.router, trials.router]

@@ -1,0 +1,12 @@
+"""Server-rendered pages, one module per feature; ``ROUTERS`` lists them for the app factory."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from mscare.web import ask, care, therapies, topics, trials
+from mscare.web.common import install_error_pages, latest_review
+
+ROUTERS: list[APIRouter] = [ask.router, therapies.router, topics.router, care.router, trials.router]
+
+__all__ = ["ROUTERS", "install_error_pages", "latest_review"]

@@ -1,0 +1,139 @@
+"""Pages: the care tools (compare, monitoring, relapse check, options, mitoxantrone dose, appointment)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from mscare.ask.lexicon import load_lexicon
+from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
+from mscare.care.compare import CompareError, compare
+from mscare.care.mitoxantrone import DoseError, cumulative_dose
+from mscare.care.monitoring import DEFAULT_MONTHS, ScheduleError, monitoring_schedule
+from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, Profile, ProfileError, decision_options
+from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
+from mscare.catalogue import Catalogue, UnknownTherapy
+from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
+from mscare.web.common import ListParam, environment, page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(request: Request, names: str = "") -> HTMLResponse:
+    catalogue = request.app.state.catalogue
+    picked = [n.strip() for n in names.split(",") if n.strip()]
+    result, error = None, None
+    if picked:
+        try:
+            result = compare(names=picked, catalogue=catalogue)
+        except (UnknownTherapy, CompareError) as err:
+            error = err.message() if isinstance(err, UnknownTherapy) else str(err)
+    return page(request, "compare.html", status=422 if error else 200, title="Compare therapies", result=result,
+                error=error, names=names, therapies=catalogue.by_category(),
+                sources=catalogue.sources_of(result.sources) if result else [])
+
+
+@router.get("/monitoring", response_class=HTMLResponse)
+def monitoring_page(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS
+                    ) -> HTMLResponse:
+    catalogue = request.app.state.catalogue
+    schedule, error, record = None, None, None
+    if therapy:
+        try:
+            record = catalogue.lookup(therapy)
+            schedule = monitoring_schedule(therapy=record, start=date.fromisoformat(start or date.today().isoformat()),
+                                           months=months)
+        except UnknownTherapy as err:
+            error = err.message()
+        except (ScheduleError, ValueError) as err:
+            error = f"Please check the start date (YYYY-MM-DD) and months: {err}"
+    sources = catalogue.sources_of([s for e in schedule.events for s in e.sources]) if schedule else []
+    return page(request, "monitoring.html", status=422 if error else 200, title="Monitoring schedule",
+                schedule=schedule, record=record, error=error, therapy=therapy, start=start, months=months,
+                therapies=[t for t in catalogue.by_category() if t.monitoring], sources=sources)
+
+
+@router.get("/relapse-check", response_class=HTMLResponse)
+def relapse_page(request: Request, symptoms: str = "", hours: str = "", fever: bool = False, infection: bool = False,
+                 heat: bool = False, stress: bool = False, recent_steroids: bool = False,
+                 red_flag: ListParam = None, submitted: bool = False) -> HTMLResponse:
+    result, error = None, None
+    if submitted:
+        try:
+            hours_value = float(hours) if hours.strip() else None
+            answers = RelapseCheck(symptoms=symptoms[:MAX_QUESTION_CHARS], hours=hours_value, fever=fever,
+                                   infection=infection, heat=heat, stress=stress, recent_steroids=recent_steroids,
+                                   red_flags=red_flag or [])
+            result = check_relapse(answers, lexicon=load_lexicon())
+        except (ValueError, RelapseInputError) as err:
+            error = f"Please check your answers: {err}"
+    sources = request.app.state.catalogue.sources_of(result.sources) if result else []
+    return page(request, "relapse.html", status=422 if error else 200, title="Relapse check", result=result,
+                error=error, flags=[(f.id, f.label) for f in load_lexicon().red_flags],
+                form={"symptoms": symptoms, "hours": hours, "fever": fever, "infection": infection, "heat": heat,
+                      "stress": stress, "recent_steroids": recent_steroids, "red_flag": red_flag or []},
+                sources=sources)
+
+
+@router.get("/options", response_class=HTMLResponse)
+def options_page(request: Request, ms_type: str = "", age: str = "", pregnancy_planned: bool = False,
+                 jcv: str = "unknown", route: ListParam = None, region: str = "",
+                 priority: ListParam = None, no_monthly_tests: bool = False) -> HTMLResponse:
+    result, error = None, None
+    if ms_type:
+        try:
+            profile = Profile(ms_type=ms_type, age=int(age) if age.strip() else None,
+                              pregnancy_planned=pregnancy_planned, jcv=jcv, routes=route or [], region=region or None,
+                              priorities=priority or [], monthly_tests_ok=not no_monthly_tests)
+            result = decision_options(profile=profile, catalogue=request.app.state.catalogue)
+        except (ValueError, ProfileError) as err:
+            error = f"Please check your answers: {err}"
+    return page(request, "options.html", status=422 if error else 200, title="Treatment options", result=result,
+                error=error, ms_types=MS_TYPES, routes=list(ROUTE_GROUPS), priorities=PRIORITIES,
+                form={"ms_type": ms_type, "age": age, "pregnancy_planned": pregnancy_planned, "jcv": jcv,
+                      "route": route or [], "region": region, "priority": priority or [],
+                      "no_monthly_tests": no_monthly_tests},
+                catalogue=request.app.state.catalogue)
+
+
+@router.get("/mitoxantrone-dose", response_class=HTMLResponse)
+def mitoxantrone_page(request: Request, doses: str = "") -> HTMLResponse:
+    result, error = None, None
+    if doses.strip():
+        try:
+            values = [float(d) for d in doses.replace(";", ",").split(",") if d.strip()]
+            result = cumulative_dose(doses=values, catalogue=request.app.state.catalogue)
+        except (ValueError, DoseError) as err:
+            error = f"Please enter doses in mg/m² separated by commas: {err}"
+    sources = request.app.state.catalogue.sources_of(result["sources"]) if result else []
+    return page(request, "mitoxantrone.html", status=422 if error else 200, title="Mitoxantrone cumulative dose",
+                result=result, error=error, doses=doses, sources=sources)
+
+
+@router.get("/appointment", response_class=HTMLResponse)
+def appointment_page(request: Request, therapy: str = "", concern: ListParam = None, start: str = "",
+                     submitted: bool = False) -> HTMLResponse:
+    catalogue = request.app.state.catalogue
+    summary, error = None, None
+    if submitted:
+        try:
+            summary = appointment_summary(catalogue=catalogue, therapy_name=therapy or None, concerns=concern or [],
+                                          start=date.fromisoformat(start) if start else None)
+        except UnknownTherapy as err:
+            error = err.message()
+        except (AppointmentError, ValueError) as err:
+            error = f"Please check your answers: {err}"
+    return page(request, "appointment.html", status=422 if error else 200, title="Prepare for your appointment",
+                summary=summary, error=error, choices=concern_choices(), therapies=catalogue.by_category(),
+                form={"therapy": therapy, "concern": concern or [], "start": start},
+                sources=catalogue.sources_of(summary["sources"]) if summary else [])
+
+
+def render_appointment_html(summary: dict[str, Any], catalogue: Catalogue) -> str:
+    """The print-ready appointment page as a standalone HTML document (for ``--format html``)."""
+    return environment().get_template("appointment_print.html").render(
+        summary=summary, sources=catalogue.sources_of(summary["sources"]), disclaimer=DISCLAIMER)

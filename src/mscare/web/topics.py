@@ -1,0 +1,29 @@
+"""Pages: the topic list and one topic article."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from mscare.topics import UnknownTopic, find_topic
+from mscare.web.common import error_page, page
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/topics", response_class=HTMLResponse)
+def topics_page(request: Request) -> HTMLResponse:
+    topics = sorted(request.app.state.topics.values(), key=lambda t: t.meta.title)
+    return page(request, "topics.html", title="Topics", topics=topics)
+
+
+@router.get("/topics/{slug}", response_class=HTMLResponse)
+def topic_page(request: Request, slug: str) -> HTMLResponse:
+    try:
+        topic = find_topic(request.app.state.topics, slug)
+    except UnknownTopic as err:
+        return error_page(request, 404, err.message(), err.suggestions, base="/topics/")
+    sources = request.app.state.catalogue.sources_of(topic.cited())
+    numbers = {s.id: i for i, s in enumerate(sources, 1)}
+    return page(request, "topic.html", title=topic.meta.title, topic=topic, sources=sources, numbers=numbers,
+                topics=request.app.state.topics)
