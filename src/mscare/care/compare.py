@@ -19,9 +19,10 @@ class Comparison:
     therapies: list[str]
     rows: list[dict[str, object]]
     sources: list[str]
+    names: dict[str, str]  # id -> the name people know, "dimethyl fumarate (Tecfidera)"
 
     def to_json(self) -> dict[str, object]:
-        return {"therapies": self.therapies, "rows": self.rows, "sources": self.sources}
+        return {"therapies": self.therapies, "names": self.names, "rows": self.rows, "sources": self.sources}
 
 
 def first_year(therapy: Therapy) -> int | None:
@@ -73,4 +74,5 @@ def compare(*, names: list[str], catalogue: Catalogue, today: date | None = None
         row = {t.id: values[t.id][field_name] for t in therapies}
         rows.append({"field": field_name, "values": row, "differs": len(set(row.values())) > 1})
     sources = sorted({s for t in therapies for s in t.cited()})
-    return Comparison(therapies=[t.id for t in therapies], rows=rows, sources=sources)
+    return Comparison(therapies=[t.id for t in therapies], rows=rows, sources=sources,
+                      names={t.id: t.display_name for t in therapies})

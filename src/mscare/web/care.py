@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import groupby
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
 from mscare.care.compare import CompareError, compare
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
-from mscare.care.monitoring import DEFAULT_MONTHS, ScheduleError, monitoring_schedule
+from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
 from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import Catalogue, UnknownTherapy
+from mscare.models import Therapy
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
-from mscare.web.common import ListParam, environment, page
+from mscare.web.common import ListParam, environment, error_page, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,24 +39,44 @@ def compare_page(request: Request, names: str = "") -> HTMLResponse:
                 sources=catalogue.sources_of(result.sources) if result else [])
 
 
+def page_schedule(request: Request, therapy: str, start: str, months: int, region: str
+                  ) -> tuple[Schedule | None, Therapy | None, str | None]:
+    """The schedule a monitoring form asks for, or the message that says what to fix."""
+    try:
+        record = request.app.state.catalogue.lookup(therapy)
+        first_dose = date.fromisoformat(start or date.today().isoformat())
+        return monitoring_schedule(therapy=record, start=first_dose, months=months,
+                                   region=region), record, None  # type: ignore[arg-type]
+    except UnknownTherapy as err:
+        return None, None, err.message()
+    except (ScheduleError, ValueError) as err:
+        return None, None, f"Please check the first dose date (YYYY-MM-DD), months and region: {err}"
+
+
 @router.get("/monitoring", response_class=HTMLResponse)
-def monitoring_page(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS
-                    ) -> HTMLResponse:
+def monitoring_page(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS,
+                    region: str = "us") -> HTMLResponse:
     catalogue = request.app.state.catalogue
-    schedule, error, record = None, None, None
-    if therapy:
-        try:
-            record = catalogue.lookup(therapy)
-            schedule = monitoring_schedule(therapy=record, start=date.fromisoformat(start or date.today().isoformat()),
-                                           months=months)
-        except UnknownTherapy as err:
-            error = err.message()
-        except (ScheduleError, ValueError) as err:
-            error = f"Please check the start date (YYYY-MM-DD) and months: {err}"
+    schedule, record, error = page_schedule(request, therapy, start, months, region) if therapy else (None, None, None)
     sources = catalogue.sources_of([s for e in schedule.events for s in e.sources]) if schedule else []
+    visits = [(day, list(events)) for day, events in groupby(schedule.events, key=lambda e: e.date)] if schedule else []
+    this_year = visits[0][0].year if visits else None
     return page(request, "monitoring.html", status=422 if error else 200, title="Monitoring schedule",
                 schedule=schedule, record=record, error=error, therapy=therapy, start=start, months=months,
-                therapies=[t for t in catalogue.by_category() if t.monitoring], sources=sources)
+                region=region, visits=visits, this_year=this_year,
+                therapies=[t for t in catalogue.by_category() if t.monitoring or t.dosing], sources=sources)
+
+
+@router.get("/monitoring.ics")
+def monitoring_calendar(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS,
+                        region: str = "us") -> Response:
+    """The same schedule as a calendar file to import into a phone or computer calendar."""
+    schedule, record, error = page_schedule(request, therapy, start, months, region)
+    if schedule is None or record is None:
+        return error_page(request, 422 if therapy else 404, error or "Choose a therapy first.")
+    filename = f"mscare-{record.id}-{schedule.start.isoformat()}.ics"
+    return Response(schedule_ics(schedule, record.display_name), media_type="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/relapse-check", response_class=HTMLResponse)
