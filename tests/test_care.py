@@ -530,7 +530,8 @@ def test_cli_monitoring_json(runner: CliRunner, cli_app: typer.Typer, catalogue:
 def test_cli_monitoring_text(runner: CliRunner, cli_app: typer.Typer) -> None:
     result = invoke(runner, cli_app, "monitoring", "tysabri", "--start", "2026-01-15", "--months", "12")
     assert result.exit_code == 0, result.output
-    assert "Treatment and monitoring for natalizumab (Tysabri): first dose 2026-01-15, 12 months, US label" in result.stdout
+    heading = "Treatment and monitoring for natalizumab (Tysabri): first dose 2026-01-15, 12 months, US label"
+    assert heading in result.stdout
     assert "15 July 2026" in result.stdout  # the 6-month JC virus retest
     assert "TREATMENT: Dose 2: 300 mg IV infusion" in result.stdout
     assert "\n  - \n" not in result.stdout and "\n  + \n" not in result.stdout  # no empty bullets
