@@ -687,3 +687,19 @@ def test_options_use_the_chosen_regions_own_indication(catalogue) -> None:
     assert "siponimod" in {f["id"] for f in us["fits"]}
     # Glatiramer acetate has no central EU licence but is licensed country by country.
     assert "glatiramer-acetate" in fits
+
+
+def test_cli_compare_names_therapies_as_people_know_them(runner: CliRunner, cli_app: typer.Typer) -> None:
+    result = invoke(runner, cli_app, "compare", "tecfidera", "vumerity")
+    assert result.exit_code == 0, result.output
+    assert "Comparing dimethyl fumarate (Tecfidera) and diroximel fumarate (Vumerity)" in result.stdout
+    assert "  dimethyl fumarate (Tecfidera):" in result.stdout
+    assert "dimethyl-fumarate:" not in result.stdout
+
+
+def test_cli_options_bullets_carry_their_text(runner: CliRunner, cli_app: typer.Typer) -> None:
+    result = invoke(runner, cli_app, "options", "--ms-type", "rrms", "--route", "oral")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("  + ") and len(line) > 6 for line in lines)
+    assert not [line for line in lines if line.strip() in {"+", "-"}]

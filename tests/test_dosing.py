@@ -195,3 +195,15 @@ def test_page_offers_the_calendar_download_grouped_by_visit(api_client: Any) -> 
     assert "attachment" in ics.headers["content-disposition"]
     assert len(list(Calendar.from_ical(ics.content).walk("VEVENT"))) > 5
     assert api_client.get("/monitoring.ics", params={"therapy": "nope", "start": "2026-01-15"}).status_code == 422
+
+
+def test_checks_after_listed_doses_follow_the_dose_days(catalogue: Catalogue) -> None:
+    # Briumvi: observation after the first two infusions (day 1 and day 15), not by calendar month.
+    therapy = catalogue.lookup("briumvi")
+    schedule = monitoring_schedule(therapy=therapy, start=START, months=12)
+    watched = [e.date for e in schedule.events if e.test.startswith("Observation for infusion reactions")]
+    assert watched == [START, date(2026, 1, 29)]
+    when = parse_when("after doses 1, 2")
+    assert when.kind == "listed_doses" and when.after and when.doses == [1, 2]
+    with pytest.raises(ValueError, match="start at 1"):
+        parse_when("before dose 0")

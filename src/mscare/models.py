@@ -36,6 +36,7 @@ _WHEN_FIXED = {
     "after each dose": "after_each_dose", "as clinically indicated": "as_needed",
 }
 _WHEN_MONTHS = re.compile(r"^months? (\d+(?:, \d+)*)$")
+_WHEN_DOSES = re.compile(r"^(before|after) doses? (\d+(?:, \d+)*)$")
 _WHEN_EVERY = re.compile(
     r"^every (\d+) months?(?: from month (\d+))?(?: until month (\d+))?"
     r"(?: until (\d+) months? after the last dose)?$"
@@ -43,13 +44,16 @@ _WHEN_EVERY = re.compile(
 _WHEN_AFTER_LAST = re.compile(r"^every (\d+) months? after the last dose(?: until (\d+) months? after the last dose)?$")
 WHEN_HELP = (
     '"baseline", "first dose", "before each dose", "after each dose", "as clinically indicated", '
-    '"month N[, N...]", "every N months[ from month A][ until month B]", '
+    '"month N[, N...]", "before doses N[, N...]", "after doses N[, N...]", '
+    '"every N months[ from month A][ until month B]", '
     '"every N months[ from month A] until M months after the last dose" '
     'or "every N months after the last dose[ until M months after the last dose]"'
 )
 
 
-WhenKind = Literal["baseline", "first_dose", "each_dose", "after_each_dose", "as_needed", "months", "every"]
+WhenKind = Literal[
+    "baseline", "first_dose", "each_dose", "after_each_dose", "listed_doses", "as_needed", "months", "every",
+]
 
 
 class When(BaseModel):
@@ -61,6 +65,8 @@ class When(BaseModel):
 
     kind: WhenKind
     months: list[int] = Field(default_factory=list)
+    doses: list[int] = Field(default_factory=list)  # listed_doses: dose numbers, 1 for the first dose
+    after: bool = False  # listed_doses: after the dose (every day of a course) rather than before it
     every: int | None = None
     start: int = 0
     until: int | None = None
@@ -75,6 +81,11 @@ def parse_when(text: str) -> When:
         return When(kind=_WHEN_FIXED[value])  # type: ignore[arg-type]
     if match := _WHEN_MONTHS.match(value):
         return When(kind="months", months=[int(m) for m in match.group(1).split(", ")])
+    if match := _WHEN_DOSES.match(value):
+        numbers = [int(n) for n in match.group(2).split(", ")]
+        if min(numbers) < 1:
+            raise ValueError(f"dose numbers start at 1, got {text!r}")
+        return When(kind="listed_doses", doses=numbers, after=match.group(1) == "after")
     if match := _WHEN_AFTER_LAST.match(value):
         every, until = match.groups()
         return When(kind="every", every=_interval(every, text), start=int(every), after_last=True,

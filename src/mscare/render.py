@@ -53,13 +53,22 @@ def approval_text(approval: Approval) -> str:
     return text
 
 
+CATEGORY_NAMES = {"dmt": "disease-modifying", "relapse": "relapse", "symptomatic": "symptoms",
+                  "off_label": "off-label", "procedure": "procedure"}
+ROUTE_NAMES = {"oral": "by mouth", "iv": "infusion", "sc": "injection", "im": "injection (muscle)",
+               "intrathecal": "spinal pump", "intradetrusor": "bladder injection", "oromucosal": "mouth spray",
+               "nasal": "nose spray", "transdermal": "skin patch", "procedure": "procedure"}
+
+
 def therapy_rows(therapies: Sequence[Therapy]) -> str:
+    """The therapy list: the names people know, what it is for, how it is given and where it is approved."""
     rows = [
-        [t.id, ", ".join(t.brands[:2]), t.category, ",".join(t.routes),
+        [t.generic_name, ", ".join(t.brands[:2]), CATEGORY_NAMES[t.category],
+         ", ".join(dict.fromkeys(ROUTE_NAMES[r] for r in t.routes)),
          t.approvals.us.status.replace("_", " "), t.approvals.eu.status.replace("_", " ")]
         for t in therapies
     ]
-    return table(["id", "brands", "category", "routes", "US", "EU"], rows, max_col=28)
+    return table(["therapy", "brands", "type", "given", "US", "EU"], rows, max_col=28)
 
 
 def therapy_view(therapy: Therapy, catalogue: Catalogue) -> str:

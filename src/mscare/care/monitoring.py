@@ -52,6 +52,9 @@ def item_dates(when: When, *, start: date, end: date, doses: list[DoseDay], last
         return [d.date for d in course_starts(doses)]
     if when.kind == "after_each_dose":
         return [day for d in doses for day in d.days]
+    if when.kind == "listed_doses":
+        chosen = [d for d in doses if d.number in when.doses]
+        return [day for d in chosen for day in d.days] if when.after else [d.date for d in chosen]
     if when.kind == "months":
         return [add_months(start, m) for m in when.months]
     if when.kind != "every" or not when.every:
@@ -110,12 +113,14 @@ def monitoring_schedule(*, therapy: Therapy, start: date, months: int = DEFAULT_
             continue
         label = {"baseline": "before starting", "first_dose": "at the first dose",
                  "each_dose": "before each dose", "after_each_dose": "after each dose"}.get(when.kind)
+        if when.kind == "listed_doses":
+            label = f"{'after' if when.after else 'before'} dose {', '.join(map(str, when.doses))}"
         why = f"{item.why} ({label})" if label else item.why
         for day in item_dates(when, start=start, end=end, doses=doses, last_dose=last_dose):
             if day <= end:
                 schedule.events.append(Event(date=day, test=item.test, why=why, sources=list(item.sources)))
     schedule.events.sort(key=lambda e: (e.date, e.kind != "dose", e.test))
-    if therapy.dosing is None and any(m.parsed.kind in ("each_dose", "after_each_dose") for m in items):
+    if therapy.dosing is None and any(m.parsed.kind in ("each_dose", "after_each_dose", "listed_doses") for m in items):
         schedule.notes.append("Dose dates are not recorded for this therapy; check with your MS team.")
     if therapy.dosing and therapy.dosing.note:
         schedule.notes.append(therapy.dosing.note)

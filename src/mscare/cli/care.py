@@ -51,6 +51,7 @@ def compare_cmd(
     if as_json:
         emit_json(result.to_json())
         return
+    typer.echo(f"Comparing {' and '.join(result.names.values())} (fields that differ are marked *differs*)")
     for row in result.rows:
         mark = " *differs*" if row["differs"] else ""
         typer.echo(f"\n{row['field']}{mark}")
