@@ -333,7 +333,7 @@ def test_sudden_vision_loss_is_urgent() -> None:
     result = relapse(symptoms="sudden loss of vision in my left eye", hours=2)
     assert result.outcome == "urgent"
     assert result.advice.startswith("Seek urgent care now.")
-    assert "red flag: vision-loss" in result.reasons
+    assert "Warning sign: Sudden loss or blurring of vision" in result.reasons
 
 
 def test_a_red_flag_beats_a_trigger() -> None:
@@ -344,7 +344,7 @@ def test_a_red_flag_beats_a_trigger() -> None:
 def test_weakness_with_a_fever_described_in_words_is_urgent() -> None:
     result = relapse(symptoms="my legs got much weaker and I have a fever", hours=30)
     assert result.outcome == "urgent"
-    assert "red flag: fever-weakness" in result.reasons
+    assert "Warning sign: Fever or infection with new weakness or confusion" in result.reasons
 
 
 def test_six_hours_is_unclear() -> None:

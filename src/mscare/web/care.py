@@ -19,7 +19,7 @@ from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import Catalogue, UnknownTherapy
 from mscare.models import Therapy
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
-from mscare.web.common import ListParam, environment, error_page, page
+from mscare.web.common import ListParam, environment, error_page, page, title_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -94,7 +94,11 @@ def relapse_page(request: Request, symptoms: str = "", hours: str = "", fever: b
         except (ValueError, RelapseInputError) as err:
             error = f"Please check your answers: {err}"
     sources = request.app.state.catalogue.sources_of(result.sources) if result else []
-    return page(request, "relapse.html", status=422 if error else 200, title="Relapse check", result=result,
+    outcomes = {"urgent": "Urgent: seek care now", "likely_relapse": "Likely relapse: contact your MS team today",
+                "possible_pseudo_relapse": "Possible pseudo-relapse", "unclear": "Not enough to say"}
+    title = f"{outcomes[result.outcome]} - relapse check" if result else "Relapse check"
+    return page(request, "relapse.html", status=422 if error else 200, title=title_for(title, error), result=result,
+                outcomes=outcomes,
                 error=error, flags=[(f.id, f.label) for f in load_lexicon().red_flags],
                 form={"symptoms": symptoms, "hours": hours, "fever": fever, "infection": infection, "heat": heat,
                       "stress": stress, "recent_steroids": recent_steroids, "red_flag": red_flag or []},
@@ -114,7 +118,9 @@ def options_page(request: Request, ms_type: str = "", age: str = "", pregnancy_p
             result = decision_options(profile=profile, catalogue=request.app.state.catalogue)
         except (ValueError, ProfileError) as err:
             error = f"Please check your answers: {err}"
-    return page(request, "options.html", status=422 if error else 200, title="Treatment options", result=result,
+    fits = result["fits"] if result else []
+    title = f"{len(fits)} therapies fit - treatment options" if result else "Treatment options"  # type: ignore[arg-type]
+    return page(request, "options.html", status=422 if error else 200, title=title_for(title, error), result=result,
                 error=error, ms_types=MS_TYPES, routes=list(ROUTE_GROUPS), priorities=PRIORITIES,
                 form={"ms_type": ms_type, "age": age, "pregnancy_planned": pregnancy_planned, "jcv": jcv,
                       "route": route or [], "region": region, "priority": priority or [],

@@ -69,6 +69,11 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
                                       status_code=status)
 
 
+def title_for(title: str, error: str | None) -> str:
+    """A page title that says when the form needs fixing, so screen-reader users hear it first."""
+    return f"Please check your answers: {title}" if error else title
+
+
 def error_page(request: Request, status: int, message: str, suggestions: list[str] | None = None,
                base: str = "/therapies/") -> HTMLResponse:
     return page(request, "error.html", status=status, title="Not found" if status == 404 else "Please check",

@@ -1,0 +1,80 @@
+"""The care tools and trial pre-screen as a newcomer uses them: results first, on a phone and a desktop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mscare.trials import import_trials
+
+pytestmark = pytest.mark.browser
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "clinicaltrials" / "search_ms_portland.json"
+PHONE = {"viewport": {"width": 375, "height": 812}}
+
+
+@pytest.fixture(scope="module")
+def trials_imported(web_home: Path, live_server: str) -> str:
+    """The Portland fixture in the live server's trials database (the app reads the path on each request)."""
+    import_trials(FIXTURE, db_path=web_home / "trials.sqlite")
+    return live_server
+
+
+def result_is_on_the_first_screen(page: Any) -> bool:
+    box = page.locator("#result").bounding_box()
+    return box is not None and box["y"] < page.viewport_size["height"] / 2
+
+
+@pytest.mark.parametrize("size", [PHONE, {"viewport": {"width": 1280, "height": 900}}], ids=["375", "1280"])
+def test_trial_prescreen_from_its_form_with_optional_fields_empty(
+        page_factory: Any, trials_imported: str, screenshot: Any, size: dict[str, Any]) -> None:
+    page = page_factory(**size)
+    page.goto("/trials/NCT04047628")
+    page.get_by_label("Age").fill("45")
+    page.get_by_label("MS type").select_option("rrms")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Pre-screen").click()
+    screenshot(page, f"trial-prescreen-{size['viewport']['width']}")
+    assert "dmt=" in page.url  # the empty optional medicine box was sent, as a real form does
+    assert page.locator(".error").count() == 0
+    assert page.locator("#result h2").inner_text().startswith("Pre-screen: ")
+    assert page.title().split(":")[0] in {"You may qualify", "Likely not eligible", "We can't tell"}
+    assert page.evaluate("document.activeElement.id") == "result"
+    assert result_is_on_the_first_screen(page)
+
+
+def test_relapse_result_comes_first_on_a_phone(page_factory: Any, screenshot: Any) -> None:
+    page = page_factory(**PHONE)
+    page.goto("/relapse-check")
+    page.get_by_label("What changed?").fill("my left leg has been weaker since yesterday")
+    page.get_by_label("How many hours has it lasted?").fill("30")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check").click()
+    screenshot(page, "relapse-likely-375")
+    assert result_is_on_the_first_screen(page)
+    assert page.evaluate("document.activeElement.id") == "result"
+    assert "relapse check" in page.title().lower() and page.title() != "Relapse check"
+    assert "red flag:" not in page.content()
+
+
+def test_options_result_comes_first_on_a_phone(page_factory: Any) -> None:
+    page = page_factory(**PHONE)
+    page.goto("/options")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show options").click()
+    assert result_is_on_the_first_screen(page)
+    assert "therapies fit" in page.title()
+
+
+def test_monitoring_calendar_downloads_from_the_page(page: Any, screenshot: Any) -> None:
+    page.goto("/monitoring?therapy=natalizumab&start=2026-01-15&months=24&region=us")
+    screenshot(page, "monitoring-natalizumab")
+    assert page.get_by_text("12 February 2026").count() >= 1  # the second infusion, 4 weeks after the first
+    assert page.locator("details.year[open]").count() == 1  # this year open, later years folded
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download calendar (.ics)").click()
+    download = info.value
+    assert download.suggested_filename == "mscare-natalizumab-2026-01-15.ics"
+    assert b"BEGIN:VCALENDAR" in Path(download.path()).read_bytes()
