@@ -45,11 +45,17 @@ def paragraph_html(markdown: str) -> Markup:
     return inline_markdown(" ".join(lines))
 
 
+def long_date(value: date) -> str:
+    """A date as people write it: "25 November 2026"."""
+    return f"{value.day} {value:%B %Y}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("mscare", "templates"), autoescape=select_autoescape(["html"]))
     env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text)
     env.filters["paragraph_html"] = paragraph_html
+    env.filters["long_date"] = long_date
     return env
 
 
@@ -77,7 +83,7 @@ def title_for(title: str, error: str | None) -> str:
 def error_page(request: Request, status: int, message: str, suggestions: list[str] | None = None,
                base: str = "/therapies/") -> HTMLResponse:
     return page(request, "error.html", status=status, title="Not found" if status == 404 else "Please check",
-                message=message, suggestions=suggestions or [], suggestion_base=base)
+                message=message, suggestions=suggestions or [], suggestion_base=base, not_found=status == 404)
 
 
 def install_error_pages(app: FastAPI) -> None:
