@@ -244,7 +244,18 @@ def test_compare_marks_equal_fields_as_not_differing(catalogue: Catalogue) -> No
     result = compare(names=["Avonex", "Rebif"], catalogue=catalogue)
     by_field = {row["field"]: row for row in result.rows}
     assert by_field["MS types"]["differs"] is (im.ms_types != sc.ms_types)
-    assert by_field["route"]["differs"] is (im.routes != sc.routes)
+    assert by_field["how it is given"]["differs"] is (im.routes != sc.routes)
+
+
+def test_compare_puts_what_differs_first_in_plain_words(catalogue: Catalogue) -> None:
+    result = compare(names=["Tecfidera", "Vumerity"], catalogue=catalogue)
+    flags = [row["differs"] for row in result.rows]
+    assert flags == sorted(flags, reverse=True)  # every differing row before every equal one
+    by_field = {row["field"]: row for row in result.rows}
+    assert by_field["how it is given"]["values"] == {"dimethyl-fumarate": "by mouth", "diroximel-fumarate": "by mouth"}
+    assert "common side effects" in by_field and "good to know" in by_field
+    assert result.names == {"dimethyl-fumarate": "dimethyl fumarate (Tecfidera)",
+                            "diroximel-fumarate": "diroximel fumarate (Vumerity)"}
 
 
 @pytest.mark.parametrize("names", [["tysabri"], ["tysabri", "natalizumab"], ["Tysabri", "tysabry", "NTZ"], []])

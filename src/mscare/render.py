@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from mscare.catalogue import Catalogue
+from mscare.labels import CATEGORY, ROUTE, label, labels
 from mscare.models import Approval, Therapy
 
 REGIONS = {"us": "US (FDA)", "eu": "EU (EMA)"}
@@ -53,18 +54,10 @@ def approval_text(approval: Approval) -> str:
     return text
 
 
-CATEGORY_NAMES = {"dmt": "disease-modifying", "relapse": "relapse", "symptomatic": "symptoms",
-                  "off_label": "off-label", "procedure": "procedure"}
-ROUTE_NAMES = {"oral": "by mouth", "iv": "infusion", "sc": "injection", "im": "injection (muscle)",
-               "intrathecal": "spinal pump", "intradetrusor": "bladder injection", "oromucosal": "mouth spray",
-               "nasal": "nose spray", "transdermal": "skin patch", "procedure": "procedure"}
-
-
 def therapy_rows(therapies: Sequence[Therapy]) -> str:
     """The therapy list: the names people know, what it is for, how it is given and where it is approved."""
     rows = [
-        [t.generic_name, ", ".join(t.brands[:2]), CATEGORY_NAMES[t.category],
-         ", ".join(dict.fromkeys(ROUTE_NAMES[r] for r in t.routes)),
+        [t.generic_name, ", ".join(t.brands[:2]), label(CATEGORY, t.category), labels(ROUTE, list(t.routes)),
          t.approvals.us.status.replace("_", " "), t.approvals.eu.status.replace("_", " ")]
         for t in therapies
     ]
@@ -79,8 +72,8 @@ def therapy_view(therapy: Therapy, catalogue: Catalogue) -> str:
     out.append(f"Routes: {', '.join(therapy.routes)}   MS types: {', '.join(therapy.ms_types) or '-'}")
     out.append(wrap("How it works:", therapy.mechanism))
     out.append(wrap("How it is given:", therapy.schedule))
-    for region, label in REGIONS.items():
-        out.append(wrap(f"{label}:", approval_text(getattr(therapy.approvals, region))))
+    for region, region_name in REGIONS.items():
+        out.append(wrap(f"{region_name}:", approval_text(getattr(therapy.approvals, region))))
     if therapy.efficacy != "n/a" or therapy.efficacy_basis:
         out.append(wrap("Efficacy:", f"{therapy.efficacy}. {therapy.efficacy_basis or ''}".strip()))
     if therapy.boxed_warning:

@@ -78,3 +78,19 @@ def test_monitoring_calendar_downloads_from_the_page(page: Any, screenshot: Any)
     download = info.value
     assert download.suggested_filename == "mscare-natalizumab-2026-01-15.ics"
     assert b"BEGIN:VCALENDAR" in Path(download.path()).read_bytes()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_compare_with_the_picker_by_brand(page_factory: Any, screenshot: Any, width: int) -> None:
+    page = page_factory(viewport={"width": width, "height": 900})
+    page.goto("/compare")
+    page.get_by_label("First therapy").select_option(label="Tecfidera (dimethyl fumarate)")
+    page.get_by_label("Second therapy").select_option(label="Vumerity (diroximel fumarate)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Compare").click()
+    screenshot(page, f"compare-tecfidera-vumerity-{width}")
+    assert page.locator("h1").inner_text() == "Compare dimethyl fumarate (Tecfidera) and diroximel fumarate (Vumerity)"
+    first_row = page.locator("table.compare tbody tr").first
+    assert "differs" in (first_row.get_attribute("class") or "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert page.get_by_label("First therapy").input_value() == "Tecfidera"

@@ -24,18 +24,27 @@ from mscare.web.common import ListParam, environment, error_page, page, title_fo
 router = APIRouter(include_in_schema=False)
 
 
+def picker_choices(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(value, label) for the compare picker: every generic name (by id) and every brand (by name), sorted."""
+    choices = {(t.id, t.display_name) for t in catalogue.by_category()}
+    choices |= {(brand, f"{brand} ({t.generic_name})") for t in catalogue.by_category() for brand in t.brands}
+    return sorted(choices, key=lambda c: c[1].lower())
+
+
 @router.get("/compare", response_class=HTMLResponse)
-def compare_page(request: Request, names: str = "") -> HTMLResponse:
+def compare_page(request: Request, names: str = "", pick: ListParam = None) -> HTMLResponse:
     catalogue = request.app.state.catalogue
-    picked = [n.strip() for n in names.split(",") if n.strip()]
+    picked = [n.strip() for n in names.split(",") if n.strip()] + [p for p in pick or [] if p.strip()]
     result, error = None, None
-    if picked:
+    if picked or pick is not None:
         try:
             result = compare(names=picked, catalogue=catalogue)
         except (UnknownTherapy, CompareError) as err:
-            error = err.message() if isinstance(err, UnknownTherapy) else str(err)
-    return page(request, "compare.html", status=422 if error else 200, title="Compare therapies", result=result,
-                error=error, names=names, therapies=catalogue.by_category(),
+            error = err.message() if isinstance(err, UnknownTherapy) else f"Please choose {err}."
+    title = f"Compare {' and '.join(result.names.values())}" if result else "Compare therapies"
+    return page(request, "compare.html", status=422 if error else 200, title=title_for(title, error),
+                result=result, error=error, names=names, choices=picker_choices(catalogue),
+                picked=[p for p in pick] if pick else (result.therapies if result else []),
                 sources=catalogue.sources_of(result.sources) if result else [])
 
 
