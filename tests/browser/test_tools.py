@@ -94,3 +94,16 @@ def test_compare_with_the_picker_by_brand(page_factory: Any, screenshot: Any, wi
     assert "differs" in (first_row.get_attribute("class") or "")
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
     assert page.get_by_label("First therapy").input_value() == "Tecfidera"
+
+
+def test_options_cite_sources_by_number_with_titles_and_back_links(page: Any) -> None:
+    page.goto("/options?ms_type=rrms&route=oral")
+    result = page.locator("#result")
+    assert "fda-" not in result.locator("section.option").first.inner_text()  # no raw registry ids
+    marker = result.locator("a.cite").first
+    number = marker.inner_text().strip("[]")
+    marker.click()
+    target = page.locator(f"#source-{number}")
+    assert target.is_visible() and target.locator("a").first.inner_text()  # a real title
+    target.locator("a.back").click()
+    assert page.evaluate("location.hash") == f"#cite-{number}"

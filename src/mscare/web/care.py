@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,7 +19,7 @@ from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import Catalogue, UnknownTherapy
 from mscare.models import Therapy
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
-from mscare.web.common import ListParam, environment, error_page, page, title_for
+from mscare.web.common import ListParam, citation_numbers, environment, error_page, page, title_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -127,9 +127,12 @@ def options_page(request: Request, ms_type: str = "", age: str = "", pregnancy_p
             result = decision_options(profile=profile, catalogue=request.app.state.catalogue)
         except (ValueError, ProfileError) as err:
             error = f"Please check your answers: {err}"
-    fits = result["fits"] if result else []
-    title = f"{len(fits)} therapies fit - treatment options" if result else "Treatment options"  # type: ignore[arg-type]
+    fits = cast(list[dict[str, Any]], result["fits"]) if result else []
+    cited = [sid for f in fits for r in [*f["reasons_for"], *f["reasons_against"]] for sid in r["sources"]]
+    sources = request.app.state.catalogue.sources_of(list(dict.fromkeys(cited)))
+    title = f"{len(fits)} therapies fit - treatment options" if result else "Treatment options"
     return page(request, "options.html", status=422 if error else 200, title=title_for(title, error), result=result,
+                sources=sources, numbers=citation_numbers(sources), cited_once={"seen": []},
                 error=error, ms_types=MS_TYPES, routes=list(ROUTE_GROUPS), priorities=PRIORITIES,
                 form={"ms_type": ms_type, "age": age, "pregnancy_planned": pregnancy_planned, "jcv": jcv,
                       "route": route or [], "region": region, "priority": priority or [],

@@ -110,5 +110,6 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
 
 
-def citation_numbers(sources: list[dict[str, str]]) -> dict[str, int]:
-    return {s["id"]: i for i, s in enumerate(sources, 1)}
+def citation_numbers(sources: list[Any]) -> dict[str, int]:
+    """Source id -> its number on the page, for answer sources (dicts) and registry entries (models) alike."""
+    return {(s["id"] if isinstance(s, dict) else s.id): i for i, s in enumerate(sources, 1)}
