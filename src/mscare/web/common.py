@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mscare.catalogue import Catalogue
+from mscare.labels import MS_TYPE, TRIAL_PHASE, labels
 from mscare.render import approval_text
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.web.markdown import paragraph_html
@@ -29,7 +30,8 @@ def long_date(value: date) -> str:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("mscare", "templates"), autoescape=select_autoescape(["html"]))
-    env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text)
+    env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text,
+                       phase_words=lambda codes: labels(TRIAL_PHASE, list(codes)), ms_type_words=MS_TYPE)
     env.filters["paragraph_html"] = paragraph_html
     env.filters["long_date"] = long_date
     return env
