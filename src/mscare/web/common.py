@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mscare.catalogue import Catalogue
-from mscare.render import approval_text
+from mscare.render import approval_text, guide_parts, region_label, vaccine_parts
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.topics import CITATION, LIST_ITEM
 
@@ -48,7 +48,8 @@ def paragraph_html(markdown: str) -> Markup:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("mscare", "templates"), autoescape=select_autoescape(["html"]))
-    env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text)
+    env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text,
+                       region_label=region_label, guide_parts=guide_parts, vaccine_parts=vaccine_parts)
     env.filters["paragraph_html"] = paragraph_html
     return env
 
