@@ -190,6 +190,7 @@ def test_a_list_reads_as_one_sentence_in_a_passage_and_as_items_for_readability(
 # Articles added for issue 13 (subjects the NHS and MS charities cover that the first 32 did not).
 NEW_ARTICLES = [
     "how-ms-is-diagnosed",
+    "numbness-tingling-and-dizziness",
 ]
 
 
