@@ -191,6 +191,7 @@ def test_a_list_reads_as_one_sentence_in_a_passage_and_as_items_for_readability(
 NEW_ARTICLES = [
     "how-ms-is-diagnosed",
     "numbness-tingling-and-dizziness",
+    "caring-for-someone-with-ms",
 ]
 
 
