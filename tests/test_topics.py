@@ -192,6 +192,7 @@ NEW_ARTICLES = [
     "how-ms-is-diagnosed",
     "numbness-tingling-and-dizziness",
     "caring-for-someone-with-ms",
+    "advanced-ms-and-palliative-care",
 ]
 
 
