@@ -193,6 +193,7 @@ NEW_ARTICLES = [
     "numbness-tingling-and-dizziness",
     "caring-for-someone-with-ms",
     "advanced-ms-and-palliative-care",
+    "sleep",
 ]
 
 
