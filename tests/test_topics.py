@@ -194,6 +194,7 @@ NEW_ARTICLES = [
     "caring-for-someone-with-ms",
     "advanced-ms-and-palliative-care",
     "sleep",
+    "speech-and-swallowing",
 ]
 
 
