@@ -195,6 +195,7 @@ NEW_ARTICLES = [
     "advanced-ms-and-palliative-care",
     "sleep",
     "speech-and-swallowing",
+    "how-ms-drugs-work",
 ]
 
 
