@@ -196,6 +196,7 @@ NEW_ARTICLES = [
     "sleep",
     "speech-and-swallowing",
     "how-ms-drugs-work",
+    "menopause",
 ]
 
 
