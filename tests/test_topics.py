@@ -197,6 +197,7 @@ NEW_ARTICLES = [
     "speech-and-swallowing",
     "how-ms-drugs-work",
     "menopause",
+    "ageing-with-ms",
 ]
 
 
