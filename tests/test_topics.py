@@ -198,6 +198,7 @@ NEW_ARTICLES = [
     "how-ms-drugs-work",
     "menopause",
     "ageing-with-ms",
+    "ms-in-children-and-teenagers",
 ]
 
 
