@@ -199,6 +199,7 @@ NEW_ARTICLES = [
     "menopause",
     "ageing-with-ms",
     "ms-in-children-and-teenagers",
+    "equipment-and-home-adaptations",
 ]
 
 
