@@ -200,6 +200,7 @@ NEW_ARTICLES = [
     "ageing-with-ms",
     "ms-in-children-and-teenagers",
     "equipment-and-home-adaptations",
+    "money-benefits-and-insurance",
 ]
 
 
