@@ -201,6 +201,7 @@ NEW_ARTICLES = [
     "ms-in-children-and-teenagers",
     "equipment-and-home-adaptations",
     "money-benefits-and-insurance",
+    "relationships-and-intimacy",
 ]
 
 
