@@ -20,7 +20,8 @@ def check(as_json: JsonFlag = False) -> None:
     if as_json:
         emit_json({"ok": report.ok, "therapies": report.therapies, "sources": report.sources,
                    "topics": report.topics, "problems": report.problems, "warnings": report.warnings,
-                   "readability": report.readability})
+                   "readability": report.readability,
+                   "duplicates": {"count": len(report.duplicates), "pairs": report.duplicates}})
     else:
         typer.echo("Readability (Flesch-Kincaid grade; patient articles must be 10 or below):")
         rows = [[str(r["slug"]), str(r["audience"]), f"{r['grade']:.1f}"] for r in report.readability]
@@ -28,6 +29,11 @@ def check(as_json: JsonFlag = False) -> None:
         grades = [float(str(r["grade"])) for r in report.readability if r["audience"] == "patient"]
         if grades:
             typer.echo(f"patient articles: mean grade {sum(grades) / len(grades):.1f}, max {max(grades):.1f}")
+        typer.echo(f"\nNear-identical sentences across articles: {len(report.duplicates)} pairs (must be under 15)")
+        for pair in report.duplicates:
+            first, second = pair["first"], pair["second"]
+            assert isinstance(first, dict) and isinstance(second, dict)
+            typer.echo(f"  {first['slug']} / {second['slug']} ({pair['similarity']}): {str(first['sentence'])[:90]}")
         typer.echo(f"\n{report.therapies} therapies, {report.sources} sources, {report.topics} topics.")
         for warning in report.warnings:
             typer.echo(f"warning: {warning}")
