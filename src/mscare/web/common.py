@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mscare.catalogue import Catalogue
+from mscare.figures import figure_svg
 from mscare.render import approval_text
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.topics import CITATION, LIST_ITEM
@@ -50,6 +51,7 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("mscare", "templates"), autoescape=select_autoescape(["html"]))
     env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text)
     env.filters["paragraph_html"] = paragraph_html
+    env.filters["figure_svg"] = lambda name: Markup(figure_svg(name))  # packaged files, checked by mscare check
     return env
 
 
