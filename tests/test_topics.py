@@ -212,7 +212,9 @@ def test_svg_problems_catches_a_missing_description_and_scripts() -> None:
     no_desc = re.sub(r"<desc .*?</desc>", "", good, flags=re.S)
     assert any("<desc" in p for p in svg_problems(no_desc))
     scripted = good.replace("</svg>", '<a href="https://example.com"><script>alert(1)</script></a></svg>')
-    assert "must not contain scripts, event handlers or outside links" in svg_problems(scripted)
+    problem = "must not contain scripts, event handlers, outside links or inline styles"
+    assert problem in svg_problems(scripted)
+    assert problem in svg_problems(good.replace("<title ", "<style>path{}</style><title ", 1))
     assert svg_problems(good.replace("<path ", '<path onclick="x()" ', 1))
 
 

@@ -2,7 +2,8 @@
 
 An article lists its pictures in front matter (``figures:``: name, the section it follows, a caption). The SVG
 files live in ``static/figures/<name>.svg`` and must be self-contained and accessible: ``role="img"``, an
-``aria-labelledby`` naming a ``<title>`` and a ``<desc>``, and no scripts, event handlers or outside links.
+``aria-labelledby`` naming a ``<title>`` and a ``<desc>``, and no scripts, event handlers or outside links, and
+no ``<style>`` or ``style=`` (the site's Content Security Policy blocks inline styles; use presentation attributes).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 from mscare.models import SLUG
 
 NAME = re.compile(SLUG)
-UNSAFE = re.compile(r"<script|<foreignObject|\son\w+\s*=|javascript:|(?:xlink:)?href\s*=\s*[\"'](?!#)", re.I)
+UNSAFE = re.compile(r"<script|<foreignObject|<style|\sstyle\s*=|\son\w+\s*=|javascript:"
+                    r"|(?:xlink:)?href\s*=\s*[\"'](?!#)", re.I)
 
 
 def figure_dir() -> Path:
@@ -45,7 +47,7 @@ def svg_problems(svg: str) -> list[str]:
         elif match.group(1) not in ids:
             problems.append(f"aria-labelledby must name the <{tag}> id {match.group(1)!r}")
     if UNSAFE.search(svg):
-        problems.append("must not contain scripts, event handlers or outside links")
+        problems.append("must not contain scripts, event handlers, outside links or inline styles")
     return problems
 
 
