@@ -215,3 +215,17 @@ def test_every_answer_and_refusal_carries_the_reminder(store: Store) -> None:
     for question in ["how do i fix a leaky faucet", "What is a relapse?", "my eye went blurry since yesterday",
                      "which drug should I take?"]:
         assert "not personal medical advice" in ask(store, question)["answer"]["text"], question
+
+
+@pytest.mark.parametrize(("question", "flag_id"), [
+    ("my vision went blurry and grey in one eye since yesterday and it hurts to move it", "vision-loss"),
+    ("on tysabri for 3 years, lately he is clumsy and confused", "pml"),
+    ("my sister has MS and says she wants to die", "suicide"),
+])
+def test_urgent_advice_is_worded_as_in_urgent_yaml(store: Store, question: str, flag_id: str) -> None:
+    from mscare.urgent import urgent_advice
+
+    advice = urgent_advice(flag_id)
+    reply = ask(store, question)["answer"]
+    assert reply["text"].startswith(f"Seek urgent care. {advice.text}")
+    assert set(advice.sources) <= {s["id"] for s in reply["sources"]}

@@ -347,6 +347,14 @@ def test_sudden_vision_loss_is_urgent() -> None:
     assert "Warning sign: Sudden loss or blurring of vision" in result.reasons
 
 
+def test_urgent_relapse_advice_is_worded_as_in_urgent_yaml() -> None:
+    from mscare.urgent import urgent_advice
+
+    result = relapse(symptoms="sudden loss of vision in my left eye", hours=2)
+    assert result.advice == f"Seek urgent care now. {urgent_advice('vision-loss').text}"
+    assert set(urgent_advice("vision-loss").sources) <= set(result.sources)
+
+
 def test_a_red_flag_beats_a_trigger() -> None:
     result = relapse(symptoms="sudden loss of vision in my left eye", hours=48, heat=True)
     assert result.outcome == "urgent"

@@ -379,3 +379,92 @@ def test_packaged_check_reports_tier_shares(report: CheckReport) -> None:
     assert report.citations > 1000
     tier3_warnings = [w for w in report.warnings + report.problems if w.startswith("tier-3 sources are")]
     assert (report.tier_shares[3] > report.tier3_max_share) == bool(tier3_warnings)
+
+
+# --- near-identical sentences across articles -----------------------------------------------------------
+
+from mscare.topic_overlap import MAX_PAIRS, load_stopwords, near_duplicates  # noqa: E402
+from mscare.topics import load_topic  # noqa: E402
+
+SHARED = "Heat can make old MS symptoms flare for a while, but they settle again once you cool down."
+
+
+def test_the_detector_finds_a_planted_duplicate_and_ignores_different_sentences(content_copy: Path) -> None:
+    source = some_source_id(content_copy)
+    first = write_topic(content_copy, "overlap-a", audience="patient", paragraphs=[
+        f"{SHARED} [@{source}]",
+        f"Walking aids such as a stick or a frame can save energy and prevent falls at home. [@{source}]",
+    ])
+    second = write_topic(content_copy, "overlap-b", audience="patient", paragraphs=[
+        # the same sentence with different case and punctuation, and one stop word changed
+        f"heat can make old MS symptoms flare for a while; but they settle again when you cool down! [@{source}]",
+        f"Bladder problems are common in MS and there are many treatments that can help you. [@{source}]",
+    ])
+    topics = [load_topic(path, content_copy)[0] for path in (first, second)]
+    pairs = near_duplicates([t for t in topics if t is not None], load_stopwords(content_copy))
+    assert len(pairs) == 1
+    assert {pairs[0].first.slug, pairs[0].second.slug} == {"overlap-a", "overlap-b"}
+    assert pairs[0].similarity >= 0.8
+
+
+def test_the_same_sentence_twice_in_one_article_is_not_counted(content_copy: Path) -> None:
+    source = some_source_id(content_copy)
+    path = write_topic(content_copy, "overlap-self", audience="patient",
+                       paragraphs=[f"{SHARED} [@{source}]", f"{SHARED} [@{source}]"])
+    topic = load_topic(path, content_copy)[0]
+    assert topic is not None
+    assert near_duplicates([topic], load_stopwords(content_copy)) == []
+
+
+def test_packaged_articles_have_few_near_identical_sentences(report: CheckReport) -> None:
+    assert len(report.duplicates) < MAX_PAIRS
+
+
+def test_check_fails_when_too_many_sentences_are_copied_between_articles(content_copy: Path) -> None:
+    source = some_source_id(content_copy)
+    sentences = [f"Copied sentence number {n} says the same long thing about heat and MS symptoms today."
+                 for n in ("one", "two", "three", "four", "five", "six", "seven", "eight")]
+    for slug in ("copy-a", "copy-b", "copy-c"):
+        write_topic(content_copy, slug, audience="patient", paragraphs=[f"{s} [@{source}]" for s in sentences])
+    report = run_check(content_copy, today=date(2026, 12, 6))
+    assert len(report.duplicates) >= MAX_PAIRS
+    assert any("near-identical sentence pairs" in p for p in report.problems)
+
+
+# --- one wording of urgent advice ---------------------------------------------------------------------------
+
+def test_urgent_yaml_covers_every_red_flag_and_gives_the_numbers() -> None:
+    from mscare.ask.lexicon import load_lexicon
+    from mscare.urgent import emergency_numbers, load_urgent, numbers_line
+
+    data = load_urgent()
+    assert {f.id for f in load_lexicon().red_flags} <= set(data.advice)
+    assert [n.number for n in emergency_numbers(data)] == ["911", "999", "112"]
+    assert numbers_line(data) == "911 (US), 999 (UK) or 112 (EU)"
+    assert data.advice["anaphylaxis"].urgency == "emergency"
+
+
+def test_an_invalid_urgent_yaml_is_reported_by_the_check(content_copy: Path) -> None:
+    path = content_copy / "care" / "urgent.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("urgency: emergency", "urgency: soonish", 1),
+                    encoding="utf-8")
+    problems = run_check(content_copy, today=date(2026, 12, 6)).problems
+    assert any(p.startswith("care/urgent.yaml: advice.") and "urgency" in p for p in problems)
+
+
+def test_the_urgent_help_article_must_use_urgent_yaml_wording(content_copy: Path) -> None:
+    path = content_copy / "topics" / "urgent-help.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Call your pump team now.", "Call your team soon."),
+                    encoding="utf-8")
+    problems = run_check(content_copy, today=date(2026, 12, 6)).problems
+    assert any("'baclofen-pump'" in p and "urgent-help.md" in p for p in problems)
+
+
+def test_a_red_flag_missing_from_urgent_yaml_is_reported(content_copy: Path) -> None:
+    path = content_copy / "care" / "urgent.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  stroke:\n")
+    end = text.index("  baclofen-pump:\n")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    problems = run_check(content_copy, today=date(2026, 12, 6)).problems
+    assert "care/urgent.yaml: no advice for red flag 'stroke' (lexicon/redflags.yaml)" in problems

@@ -189,7 +189,9 @@ def test_check_exits_0_and_prints_the_readability_report(runner: CliRunner, cli_
 def test_check_json(runner: CliRunner, cli_app: typer.Typer) -> None:
     result = run(runner, cli_app, "check", "--json")
     report = json.loads(result.stdout)
-    assert set(report) == {"ok", "therapies", "sources", "topics", "problems", "warnings", "readability", "tiers"}
+    assert set(report) == {"ok", "therapies", "sources", "topics", "problems", "warnings", "readability", "tiers",
+                           "duplicates"}
+    assert report["duplicates"]["count"] == len(report["duplicates"]["pairs"]) < 15
     assert result.exit_code == (0 if report["ok"] else 1)
     assert report["ok"] == (report["problems"] == [])
     assert len(report["readability"]) == report["topics"]

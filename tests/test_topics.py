@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import textstat
@@ -16,9 +17,11 @@ from mscare.topics import (
     Topic,
     UnknownTopic,
     find_topic,
+    load_topic,
     load_topics,
     parse_sections,
     plain_text,
+    topic_problems,
 )
 
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"]|\s*$)")
@@ -213,3 +216,44 @@ def test_new_article_is_for_patients_readable_and_linked_to_an_older_article(
     assert 0 < topic.grade() <= 9.5
     older = [r for r in topic.meta.related if r in topics and r not in NEW_ARTICLES]
     assert older, slug
+
+
+# --- pictures -------------------------------------------------------------------------------------------------
+
+
+def test_the_types_and_relapse_pages_show_their_pictures_inline_with_a_text_alternative(api_client: Any) -> None:
+    for slug, title in (("types-of-ms", "three main types of MS"), ("relapses", "a relapse and recovery")):
+        response = api_client.get(f"/topics/{slug}")
+        assert response.status_code == 200
+        html = response.text
+        figure = html[html.index('<figure class="figure">'):html.index("</figure>")]
+        assert '<svg' in figure and 'role="img"' in figure and "<desc id=" in figure
+        assert title in figure and "<figcaption>" in figure
+        assert "<script" not in figure
+
+
+def test_svg_problems_catches_a_missing_description_and_scripts() -> None:
+    from mscare.figures import figure_svg, svg_problems
+
+    good = figure_svg("relapse-recovery")
+    assert svg_problems(good) == []
+    no_desc = re.sub(r"<desc .*?</desc>", "", good, flags=re.S)
+    assert any("<desc" in p for p in svg_problems(no_desc))
+    scripted = good.replace("</svg>", '<a href="https://example.com"><script>alert(1)</script></a></svg>')
+    problem = "must not contain scripts, event handlers, outside links or inline styles"
+    assert problem in svg_problems(scripted)
+    assert problem in svg_problems(good.replace("<title ", "<style>path{}</style><title ", 1))
+    assert svg_problems(good.replace("<path ", '<path onclick="x()" ', 1))
+
+
+def test_a_figure_in_an_unknown_section_or_file_is_reported(content_copy: Path) -> None:
+    path = content_copy / "topics" / "relapses.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("section: How long does a relapse last?", "section: No such heading")
+    text = text.replace("name: relapse-recovery", "name: no-such-picture")
+    path.write_text(text, encoding="utf-8")
+    topic = load_topic(path, content_copy)[0]
+    assert topic is not None
+    problems = topic_problems(topic, set(), set())
+    assert "topics/relapses.md: figure 'no-such-picture': no section called 'No such heading'" in problems
+    assert "topics/relapses.md: no figure 'no-such-picture' in static/figures" in problems

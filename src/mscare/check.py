@@ -13,13 +13,15 @@ from mscare.catalogue import load_catalogue
 from mscare.check_sources import check_sources, load_policy
 from mscare.content import content_dir
 from mscare.sources import load_tier_rules
-from mscare.topics import load_topics, topic_problems
+from mscare.topic_overlap import MAX_PAIRS, load_stopwords, near_duplicates
+from mscare.topics import Topic, load_topics, topic_problems
 
 # Claims no mscare text may make, whatever the file (medical-safety rule: MS has no cure).
 FORBIDDEN = [
     re.compile(r"\b(ms|multiple sclerosis) (is|can be) (now )?(cured|curable)\b", re.I),
     re.compile(r"\bcures? (ms|multiple sclerosis)\b", re.I),
 ]
+URGENT_ARTICLE = "urgent-help"  # the article that shows care/urgent.yaml's advice, word for word
 NEGATION = re.compile(r"\b(no|not|never|cannot|can't|doesn't|does not|don't|won't|isn't)\b", re.I)
 
 
@@ -34,6 +36,7 @@ class CheckReport:
     tier_shares: dict[int, float] = field(default_factory=dict)  # share of therapy citations per source tier
     citations: int = 0
     tier3_max_share: float = 0.15
+    duplicates: list[dict[str, object]] = field(default_factory=list)  # near-identical sentence pairs
 
     @property
     def ok(self) -> bool:
@@ -80,6 +83,52 @@ def engine_citations(root: Path, report: CheckReport) -> set[str]:
     return ids
 
 
+def duplicate_sentences(root: Path, topics: list[Topic], report: CheckReport) -> None:
+    """Near-identical sentences across articles (topic_overlap); too many fails the check."""
+    pairs = near_duplicates(topics, load_stopwords(root))
+    report.duplicates = [p.to_json() for p in pairs]
+    if len(pairs) >= MAX_PAIRS:
+        report.problems.append(
+            f"topics: {len(pairs)} near-identical sentence pairs across articles (must be under {MAX_PAIRS}); "
+            "say it once and link to it"
+        )
+
+
+def urgent_problems(root: Path, report: CheckReport, article: Topic | None) -> None:
+    """urgent.yaml validates, covers every red flag the ask engine detects, and the urgent-help article
+    gives each flag's advice in exactly urgent.yaml's words."""
+    from mscare.ask.lexicon import load_lexicon
+    from mscare.urgent import UrgentError, load_urgent
+
+    try:
+        urgent = load_urgent(root)
+        flags = {f.id for f in load_lexicon(root).red_flags}
+    except UrgentError as err:
+        report.problems += err.problems
+        return
+    except (OSError, ValueError, KeyError, TypeError, re.error):
+        return  # the lexicon's own load problem is reported by engine_citations
+    for flag_id in sorted(flags - set(urgent.advice)):
+        report.problems.append(f"care/urgent.yaml: no advice for red flag {flag_id!r} (lexicon/redflags.yaml)")
+    if article is None:
+        report.problems.append(f"topics/{URGENT_ARTICLE}.md: missing (it shows care/urgent.yaml's advice)")
+        return
+    said = {" ".join(p.text.split()) for p in article.paragraphs()}
+    for flag_id, advice in urgent.advice.items():
+        if advice.text not in said:
+            report.problems.append(f"{article.path}: the advice for {flag_id!r} must be a paragraph worded exactly "
+                                   "as in care/urgent.yaml")
+
+
+def urgent_citations(root: Path) -> set[str]:
+    from mscare.urgent import UrgentError, load_urgent
+
+    try:
+        return load_urgent(root).cited()
+    except UrgentError:
+        return set()
+
+
 def run_check(root: Path | None = None, *, today: date | None = None) -> CheckReport:
     """Validate schema, citations, dates and readability of every content file."""
     root = root or content_dir()
@@ -111,9 +160,11 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
         report.readability.append(
             {"slug": topic.slug, "audience": topic.meta.audience, "grade": topic.grade()}
         )
+    duplicate_sentences(root, list(topics.values()), report)
+    urgent_problems(root, report, topics.get(URGENT_ARTICLE))
     cited = {i for t in catalogue.therapies.values() for i in t.cited()}
     cited |= {i for t in topics.values() for i in t.cited()}
-    engine_cited = engine_citations(root, report)
+    engine_cited = engine_citations(root, report) | urgent_citations(root)
     cited |= engine_cited
     for source_id in sorted(engine_cited - set(catalogue.sources)):
         report.problems.append(f"lexicon or care data cites unknown source {source_id!r}")

@@ -345,6 +345,14 @@ class Therapy(Strict):
         return self.field_sources.get(field) or self.sources
 
 
+class TopicFigure(Strict):
+    """A picture shown after a section of an article: static/figures/<name>.svg, an inline, accessible SVG."""
+
+    name: str = Field(pattern=SLUG)
+    section: str = Field(min_length=3)  # the ## heading it follows
+    caption: str = Field(min_length=20)
+
+
 class TopicMeta(Strict):
     """The YAML front matter of a topic article."""
 
@@ -355,3 +363,4 @@ class TopicMeta(Strict):
     last_reviewed: date
     keywords: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
+    figures: list[TopicFigure] = Field(default_factory=list)

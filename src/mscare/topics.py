@@ -12,6 +12,7 @@ import textstat
 import yaml
 
 from mscare.content import ContentError, content_dir, relative, validate
+from mscare.figures import figure_problems
 from mscare.models import TopicMeta
 
 CITATION = re.compile(r"\[@([a-z0-9][a-z0-9-]*)\]")
@@ -145,6 +146,11 @@ def topic_problems(topic: Topic, known_sources: set[str], known_slugs: set[str])
     for slug in topic.meta.related:
         if slug not in known_slugs:
             problems.append(f"{where}: related: unknown topic {slug!r}")
+    titles = {s.title for s in topic.sections}
+    for figure in topic.meta.figures:
+        if figure.section not in titles:
+            problems.append(f"{where}: figure {figure.name!r}: no section called {figure.section!r}")
+        problems += [f"{where}: {p}" for p in figure_problems(figure.name)]
     for slug in TOPIC_LINK.findall(topic.body):
         if slug not in known_slugs:
             problems.append(f"{where}: links to unknown topic ({slug})")

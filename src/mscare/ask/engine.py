@@ -9,7 +9,7 @@ from typing import Any
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.retrieve import Ranked, retrieve, term_weights, terms_covered
-from mscare.ask.triage import red_flags
+from mscare.ask.triage import flag_advice, red_flags
 from mscare.ask.understand import Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
@@ -128,8 +128,9 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     lexicon = lexicon or load_lexicon()
     parsed = understand(text, catalogue=catalogue, lexicon=lexicon, vocabulary=StoreVocabulary(store))
     flags = red_flags(parsed, lexicon)
-    urgent_text = " ".join([URGENT_PREFIX] + [f.advice for f in flags]) if flags else ""
-    urgent_sources = [s for f in flags for s in f.sources]
+    advice = [flag_advice(f) for f in flags]
+    urgent_text = " ".join([URGENT_PREFIX] + [text for text, _ in advice]) if flags else ""
+    urgent_sources = [s for _, sources in advice for s in sources]
 
     reason = None if flags else refusal_reason(parsed, lexicon)
     ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mscare.ask.lexicon import Lexicon, RedFlag
 from mscare.ask.understand import Question
+from mscare.urgent import default_urgent
 
 
 def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
@@ -26,3 +27,12 @@ def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
 
 def is_red_flag(question: Question, lexicon: Lexicon) -> bool:
     return bool(red_flags(question, lexicon))
+
+
+def flag_advice(flag: RedFlag) -> tuple[str, list[str]]:
+    """What to do for a red flag, and its sources: the one wording in care/urgent.yaml.
+
+    The lexicon's own ``advice`` is used only for a flag urgent.yaml does not cover yet (mscare check reports it).
+    """
+    advice = default_urgent().advice.get(flag.id)
+    return (advice.text, advice.sources) if advice else (flag.advice, flag.sources)

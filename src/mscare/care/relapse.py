@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mscare.ask.lexicon import Lexicon
-from mscare.ask.triage import red_flags
+from mscare.ask.triage import flag_advice, red_flags
 from mscare.ask.understand import Question
 
 RELAPSE_HOURS = 24
@@ -61,11 +61,12 @@ def check_relapse(answers: RelapseCheck, *, lexicon: Lexicon) -> RelapseResult:
     flags = [f for f in lexicon.red_flags if f.id in answers.red_flags]
     flags += [f for f in red_flags(described, lexicon) if f not in flags and not f.requires_therapy]
     if flags:
+        advice = [flag_advice(f) for f in flags]  # the one wording in care/urgent.yaml
         return RelapseResult(
             outcome="urgent",
-            advice="Seek urgent care now. " + " ".join(f.advice for f in flags),
+            advice="Seek urgent care now. " + " ".join(text for text, _ in advice),
             reasons=[f"Warning sign: {f.label}" for f in flags],
-            sources=list(dict.fromkeys(SOURCES + [s for f in flags for s in f.sources])),
+            sources=list(dict.fromkeys(SOURCES + [s for _, sources in advice for s in sources])),
         )
     triggers = [name for name, present in (("fever", answers.fever), ("infection", answers.infection),
                                            ("heat", answers.heat), ("stress", answers.stress)) if present]

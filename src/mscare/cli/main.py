@@ -22,7 +22,8 @@ def check(as_json: JsonFlag = False) -> None:
                    "topics": report.topics, "problems": report.problems, "warnings": report.warnings,
                    "readability": report.readability,
                    "tiers": {"citations": report.citations, "tier3_max_share": report.tier3_max_share,
-                             "shares": {str(k): round(v, 3) for k, v in report.tier_shares.items()}}})
+                             "shares": {str(k): round(v, 3) for k, v in report.tier_shares.items()}},
+                   "duplicates": {"count": len(report.duplicates), "pairs": report.duplicates}})
     else:
         typer.echo("Readability (Flesch-Kincaid grade; patient articles must be 10 or below):")
         rows = [[str(r["slug"]), str(r["audience"]), f"{r['grade']:.1f}"] for r in report.readability]
@@ -30,6 +31,11 @@ def check(as_json: JsonFlag = False) -> None:
         grades = [float(str(r["grade"])) for r in report.readability if r["audience"] == "patient"]
         if grades:
             typer.echo(f"patient articles: mean grade {sum(grades) / len(grades):.1f}, max {max(grades):.1f}")
+        typer.echo(f"\nNear-identical sentences across articles: {len(report.duplicates)} pairs (must be under 15)")
+        for pair in report.duplicates:
+            first, second = pair["first"], pair["second"]
+            assert isinstance(first, dict) and isinstance(second, dict)
+            typer.echo(f"  {first['slug']} / {second['slug']} ({pair['similarity']}): {str(first['sentence'])[:90]}")
         typer.echo(f"\n{report.therapies} therapies, {report.sources} sources, {report.topics} topics.")
         shares = ", ".join(f"tier {k} {v:.0%}" for k, v in report.tier_shares.items())
         typer.echo(f"Therapy citations by source tier ({report.citations}): {shares} "

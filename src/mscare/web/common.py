@@ -11,9 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mscare.catalogue import Catalogue
+from mscare.figures import figure_svg
 from mscare.labels import MS_TYPE, TRIAL_PHASE, labels
 from mscare.render import approval_text, guide_parts, region_label, vaccine_parts
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
@@ -35,6 +37,7 @@ def environment() -> Environment:
                        region_label=region_label, guide_parts=guide_parts, vaccine_parts=vaccine_parts)
     env.filters["paragraph_html"] = paragraph_html
     env.filters["long_date"] = long_date
+    env.filters["figure_svg"] = lambda name: Markup(figure_svg(name))  # packaged files, checked by mscare check
     return env
 
 
