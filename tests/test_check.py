@@ -366,6 +366,19 @@ def test_an_approved_dmt_without_contraindications_or_vaccines_fails() -> None:
     assert "therapies/testdrug.yaml: an approved DMT must fill vaccines" in problems
 
 
+def test_an_approved_dmt_may_say_why_a_safety_field_is_missing() -> None:
+    record = therapy(contraindications=[], vaccines=None,
+                     unverified=["contraindications: no regulator copy of the product information was available"])
+    problems = [p for p in findings(record).problems if "must fill" in p]
+    assert problems == ["therapies/testdrug.yaml: an approved DMT must fill vaccines"]
+
+
+def test_the_packaged_content_passes_every_enforced_source_rule(report: CheckReport) -> None:
+    enforced = [p for p in report.problems if "tier-1" in p or "must fill" in p or "test host" in p]
+    assert enforced == []
+    assert not [w for w in report.warnings if "must fill" in w or "no tier-1 source (regulator" in w]
+
+
 @pytest.mark.parametrize("status", ["withdrawn", "under_review", "not_approved"])
 def test_withdrawn_and_investigational_dmts_need_no_contraindications(status: str) -> None:
     record = therapy(contraindications=[], vaccines=None,

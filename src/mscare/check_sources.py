@@ -114,11 +114,12 @@ def safety_without_tier1(therapy: Therapy, tiers: Mapping[str, Tier]) -> tuple[l
 
 
 def approved_without_safety_fields(therapy: Therapy) -> list[str]:
-    """An approved DMT (US or EU) must say its contraindications and vaccine advice."""
+    """An approved DMT (US or EU) must say its contraindications and vaccine advice, or say why it cannot yet."""
     if therapy.category != "dmt" or "approved" not in (therapy.approvals.us.status, therapy.approvals.eu.status):
         return []
+    marked = unverified_fields(therapy)
     return [name for name, value in (("contraindications", therapy.contraindications),
-                                     ("vaccines", therapy.vaccines)) if not value]
+                                     ("vaccines", therapy.vaccines)) if not value and name not in marked]
 
 
 def regulator_id_problems(sources: Iterable[Source], rules: TierRules) -> list[str]:
