@@ -401,8 +401,14 @@ def test_therapy_page_shows_the_safety_fields_with_numbered_citations(api_client
         assert f">{heading}</h" in html
     assert '<strong class="region">(US only)</strong>' in html
     assert '<strong class="region">(EU and UK only)</strong>' in html
-    assert 'href="#dailymed-dalfampridine-er-label"' in html
-    assert '<li id="dailymed-dalfampridine-er-label">' in html
+    import re
+
+    number = re.search(r'<li id="src-(\d+)" tabindex="-1"><a href="[^"]*dalfampridine[^"]*"', html)
+    assert number, "the DailyMed label is in the numbered source list"
+    assert f'href="#src-{number.group(1)}"' in html  # cited inline by number
+    assert f'href="#cite-{number.group(1)}"' in html  # and the list entry links back
+    assert "<h1>dalfampridine (fampridine) (Ampyra)</h1>" in html
+    assert '<nav class="toc"' in html
 
 
 def test_sources_page_has_a_tier_column(api_client: Any) -> None:

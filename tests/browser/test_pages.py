@@ -63,7 +63,7 @@ def test_browse_therapies_to_a_therapy_with_us_and_eu_approval(page: Any, screen
     page.get_by_role("link", name="ocrelizumab", exact=True).click()
     page.wait_for_url("**/therapies/ocrelizumab")
     assert page.get_by_role("heading", level=1).inner_text().startswith("ocrelizumab")
-    approval = page.locator("table.side").first
+    approval = page.locator("h2#approval + table")
     rows = {row.locator("th").inner_text(): row.locator("td").first.inner_text()
             for row in approval.locator("tbody tr").all()}
     assert set(rows) == {"US (FDA)", "EU (EMA)"}

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mscare.catalogue import Catalogue
 from mscare.figures import figure_svg
-from mscare.labels import MS_TYPE, TRIAL_PHASE, labels
+from mscare.labels import CATEGORY, MS_TYPE, ROUTE, TRIAL_PHASE, labels
 from mscare.render import approval_text, guide_parts, region_label, vaccine_parts
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.web.markdown import paragraph_html
@@ -34,6 +34,8 @@ def environment() -> Environment:
     env = Environment(loader=PackageLoader("mscare", "templates"), autoescape=select_autoescape(["html"]))
     env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text,
                        phase_words=lambda codes: labels(TRIAL_PHASE, list(codes)), ms_type_words=MS_TYPE,
+                       route_words=lambda codes: labels(ROUTE, list(codes)), category_words=CATEGORY,
+                       ms_type_list=lambda codes: labels(MS_TYPE, list(codes)),
                        region_label=region_label, guide_parts=guide_parts, vaccine_parts=vaccine_parts)
     env.filters["paragraph_html"] = paragraph_html
     env.filters["long_date"] = long_date

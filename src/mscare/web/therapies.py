@@ -49,7 +49,7 @@ def therapy_page(request: Request, name: str) -> HTMLResponse:
         return error_page(request, 404, err.message(), err.suggestions)
     trials = linked_trials(request, therapy.id)
     sources = catalogue.sources_of(sorted(therapy.cited()))
-    return page(request, "therapy.html", title=therapy.generic_name, t=therapy, sources=sources,
+    return page(request, "therapy.html", title=therapy.display_name, t=therapy, sources=sources,
                 cite={s.id: number for number, s in enumerate(sources, 1)}, trials=trials)
 
 
