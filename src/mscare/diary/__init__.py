@@ -1,0 +1,1 @@
+"""My MS diary: personal, local-first records of therapies, relapses, symptoms and tests."""
