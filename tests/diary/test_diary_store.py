@@ -1,0 +1,138 @@
+"""The diary core: migrations from empty, owner isolation, durability under SIGKILL, and database errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect
+
+from mscare.catalogue import Catalogue
+from mscare.diary.db import HEAD_REVISION, MIGRATIONS, DiaryConfigError, current_revision, open_diary
+from mscare.diary.inputs import ListQuery, SymptomInput, TherapyInput
+from mscare.diary.store import add_symptom, add_therapy, delete_entry, list_entries, transaction
+
+TABLES = ("diary_therapy", "diary_relapse", "diary_symptom", "diary_test")
+
+
+def test_head_revision_matches_the_migration_scripts() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+
+
+def test_migrations_from_empty_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "fresh.sqlite"
+    diary = open_diary(f"sqlite:///{path}")
+    assert path.exists()
+    assert set(TABLES) <= set(inspect(diary.engine).get_table_names())
+    assert current_revision(diary.engine) == HEAD_REVISION
+    diary.close()
+    open_diary(f"sqlite:///{path}").close()  # opening again is a no-op
+
+
+def test_migrations_from_empty_postgresql(pg_server: Any) -> None:
+    url = pg_server.create_database("fresh_migrations")
+    diary = open_diary(url)
+    assert diary.dialect == "postgresql"
+    inspector = inspect(diary.engine)
+    assert set(TABLES) <= set(inspector.get_table_names())
+    for table in TABLES:
+        assert inspector.get_pk_constraint(table)["constrained_columns"] == ["owner_id", "id"]
+    assert current_revision(diary.engine) == HEAD_REVISION
+    diary.close()
+
+
+def test_owners_see_only_their_own_rows(diary_url: str, catalogue: Catalogue) -> None:
+    diary = open_diary(diary_url)
+    with transaction(diary) as session:
+        mine = add_therapy(session, owner="alice", catalogue=catalogue,
+                           data=TherapyInput(name="tysabri", start=dt.date(2025, 1, 1)))
+        add_symptom(session, owner="bob", catalogue=catalogue,
+                    data=SymptomInput(date=dt.date(2025, 2, 1), symptom="pain", score=4))
+    with diary.sessions() as session:
+        assert [e.id for e in list_entries(session, owner="alice", query=ListQuery(), catalogue=catalogue)] == [mine.id]
+        assert [e.kind for e in list_entries(session, owner="bob", query=ListQuery(), catalogue=catalogue)] == [
+            "symptom"]
+    with pytest.raises(ValueError, match="no diary entry"), transaction(diary) as session:
+        delete_entry(session, owner="bob", entry_id=mine.id)
+    with diary.sessions() as session:
+        assert len(list_entries(session, owner="alice", query=ListQuery(), catalogue=catalogue)) == 1
+    diary.close()
+
+
+WRITER = """
+import datetime as dt, sys
+from mscare.catalogue import default_catalogue
+from mscare.diary.db import open_diary
+from mscare.diary.inputs import SymptomInput
+from mscare.diary.store import add_symptom, transaction
+catalogue, diary = default_catalogue(), open_diary(sys.argv[1])
+for n in range(100000):
+    with transaction(diary) as session:
+        entry = add_symptom(session, owner="local", catalogue=catalogue,
+                            data=SymptomInput(date=dt.date(2026, 1, 1), symptom="fatigue", score=n % 11))
+    print(entry.id, flush=True)
+"""
+
+
+def test_killed_process_loses_nothing_committed(diary_url: str, catalogue: Catalogue) -> None:
+    """A writer killed with SIGKILL mid-run: every entry it reported as committed is there, the store opens."""
+    with subprocess.Popen([sys.executable, "-c", WRITER, diary_url], stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        committed = [child.stdout.readline().strip() for _ in range(30)]
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        committed += [line.strip() for line in child.stdout.read().splitlines() if line.strip()]
+    assert child.returncode == -signal.SIGKILL
+    diary = open_diary(diary_url)
+    with diary.sessions() as session:
+        stored = {e.id for e in list_entries(session, owner="local", query=ListQuery(), catalogue=catalogue)}
+    diary.close()
+    assert set(committed) <= stored
+    assert len(stored) - len(committed) <= 1  # at most one commit finished but was not yet reported
+
+
+def test_killed_import_is_all_or_nothing(diary_url: str, tmp_path: Path, catalogue: Catalogue) -> None:
+    """``mscare diary import`` killed part-way stores all of the file or none of it, never a part."""
+    entries = [{"id": f"sy-{n:08x}", "kind": "symptom", "date": "2026-01-01", "symptom": "pain", "score": n % 11,
+                "note": None, "recorded_at": "2026-01-01T00:00:00"} for n in range(3000)]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps({"format": "mscare-diary", "version": 1, "entries": entries}), encoding="utf-8")
+    mscare = Path(sys.executable).with_name("mscare")
+    with subprocess.Popen([str(mscare), "diary", "import", str(path)], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL, env=os.environ.copy()) as child:
+        time.sleep(2.0)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    diary = open_diary(diary_url)
+    with diary.sessions() as session:
+        count = len(list_entries(session, owner="local", query=ListQuery(kind="symptom"), catalogue=catalogue))
+    diary.close()
+    assert count in (0, 3000)
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("mysql://root@127.0.0.1/x", "sqlite or postgresql"),
+    ("not a url", "not a database URL"),
+    ("postgresql://nobody@127.0.0.1:1/none", "cannot open the diary database postgresql+psycopg://nobody@127.0.0.1:1"),
+])
+def test_bad_database_url_is_one_line(url: str, message: str, runner, cli_app,  # type: ignore[no-untyped-def]
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MSCARE_DATABASE_URL", url)
+    with pytest.raises(DiaryConfigError, match="."):
+        open_diary()
+    result = runner.invoke(cli_app, ["diary", "list"])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
