@@ -220,3 +220,19 @@ def test_summary(cli: Cli) -> None:
     assert [t["therapy"] for t in data["current_therapies"]] == ["ocrelizumab"]
     assert data["questions"] and all(q["questions"] for q in data["questions"])
     bad(cli("summary", "--format", "pdf"), "--format")
+
+
+def test_every_diary_command_is_in_the_readme(cli_app: Any) -> None:
+    import re
+
+    import typer.main
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## My MS diary", 1)[1].split("\n## ", 1)[0]
+    diary_group = typer.main.get_command(cli_app).commands["diary"]  # type: ignore[attr-defined]
+    paths = []
+    for name, command in diary_group.commands.items():
+        paths += [f"{name} {sub}" for sub in getattr(command, "commands", {})] or [name]
+    missing = [p for p in paths if not re.search(rf"mscare diary {re.escape(p)}\b", section)]
+    assert missing == [] and len(paths) == 12
+    assert "MSCARE_DATABASE_URL=postgresql://" in section and "mscare[postgres]" in section
