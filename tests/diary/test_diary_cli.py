@@ -236,3 +236,13 @@ def test_every_diary_command_is_in_the_readme(cli_app: Any) -> None:
     missing = [p for p in paths if not re.search(rf"mscare diary {re.escape(p)}\b", section)]
     assert missing == [] and len(paths) == 12
     assert "MSCARE_DATABASE_URL=postgresql://" in section and "mscare[postgres]" in section
+
+
+def test_due_after_stopping(cli: Cli) -> None:
+    """A stopped therapy's missed tests are no longer listed; a fixed course keeps its follow-up tests."""
+    ok(cli("therapy", "add", "tecfidera", "--start", "2024-01-01", "--stop", "2025-12-31", "--json"))
+    assert ok(cli("due", "--today", "2026-07-01", "--json"))["due"] == []
+    ok(cli("therapy", "add", "lemtrada", "--start", "2024-01-01", "--stop", "2025-01-05", "--json"))
+    due = ok(cli("due", "--today", "2026-07-01", "--json"))["due"]
+    assert due and {i["therapy"] for i in due} == {"alemtuzumab"}
+    assert any(i["due"] > "2026-07-01" for i in due)

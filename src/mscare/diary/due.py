@@ -98,6 +98,14 @@ def due_lookup(session: Session, *, owner: str, catalogue: Catalogue, today: dt.
                                                                 today=today)}
 
 
+def ended_therapies(session: Session, *, owner: str, catalogue: Catalogue, today: dt.date) -> set[str]:
+    """Therapies stopped before today (fixed courses aside): their missed tests are no longer due."""
+    periods = therapy_periods(session, owner=owner)
+    running = {p.therapy_id for p in periods if p.stop is None or p.stop >= today}
+    courses = {t.id for t in catalogue.therapies.values() if is_course(t)}
+    return {p.therapy_id for p in periods} - running - courses
+
+
 def with_status(item: DueItem, status: str) -> DueItem:
     return DueItem(item.id, item.therapy, item.therapy_name, item.test, item.due, status, item.why, item.sources)
 
@@ -109,7 +117,9 @@ def due_tests(session: Session, *, owner: str, catalogue: Catalogue, today: dt.d
     the latest is listed.
     """
     report = DueReport(today=today)
-    items = scheduled_tests(session, owner=owner, catalogue=catalogue, today=today)
+    ended = ended_therapies(session, owner=owner, catalogue=catalogue, today=today)
+    items = [i for i in scheduled_tests(session, owner=owner, catalogue=catalogue, today=today)
+             if i.therapy not in ended]
     by_id = {i.id: i for i in items}
     cleared: dict[tuple[str, str], dt.date] = {}
     for done in tests_done(session, owner=owner):

@@ -110,7 +110,7 @@ def summary_markdown(summary: Summary) -> str:
     for label, points in summary.symptoms.items():
         scores = [p.fields["score"] for p in points]
         lines.append(f"- {label}: {sparkline(scores)}  {scores[0]} → {scores[-1]} "
-                     f"({points[0].date} to {points[-1].date}, {len(scores)} scores)")
+                     f"({points[0].date} to {points[-1].date}, {len(scores)} score{'s' if len(scores) > 1 else ''})")
     if not summary.symptoms:
         lines.append("- none recorded")
     lines += ["", "## Tests done", ""]
