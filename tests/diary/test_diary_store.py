@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from mscare.catalogue import Catalogue
 from mscare.diary.db import HEAD_REVISION, MIGRATIONS, DiaryConfigError, current_revision, open_diary
@@ -104,23 +104,41 @@ def test_killed_process_loses_nothing_committed(diary_url: str, catalogue: Catal
     assert len(stored) - len(committed) <= 1  # at most one commit finished but was not yet reported
 
 
+def writing(diary_url: str, probe: Any) -> bool:
+    """True while another process holds an open write transaction on the diary."""
+    if diary_url.startswith("sqlite"):
+        return Path(diary_url.removeprefix("sqlite:///") + "-journal").exists()
+    row = probe.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                             "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()")).scalar()
+    return bool(row)
+
+
 def test_killed_import_is_all_or_nothing(diary_url: str, tmp_path: Path, catalogue: Catalogue) -> None:
-    """``mscare diary import`` killed part-way stores all of the file or none of it, never a part."""
+    """``mscare diary import`` killed in the middle of its write transaction stores none of the file."""
+    total = 5000
     entries = [{"id": f"sy-{n:08x}", "kind": "symptom", "date": "2026-01-01", "symptom": "pain", "score": n % 11,
-                "note": None, "recorded_at": "2026-01-01T00:00:00"} for n in range(3000)]
+                "note": None, "recorded_at": "2026-01-01T00:00:00"} for n in range(total)]
     path = tmp_path / "big.json"
     path.write_text(json.dumps({"format": "mscare-diary", "version": 1, "entries": entries}), encoding="utf-8")
+    diary = open_diary(diary_url)  # migrated before the import starts, so its only write is the import
     mscare = Path(sys.executable).with_name("mscare")
-    with subprocess.Popen([str(mscare), "diary", "import", str(path)], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL, env=os.environ.copy()) as child:
-        time.sleep(2.0)
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-    diary = open_diary(diary_url)
+    killed_mid_write = False
+    with diary.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as probe, subprocess.Popen(
+            [str(mscare), "diary", "import", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=os.environ.copy()) as child:
+        deadline = time.monotonic() + 120
+        while child.poll() is None and time.monotonic() < deadline:
+            if writing(diary_url, probe):
+                os.kill(child.pid, signal.SIGKILL)
+                killed_mid_write = True
+                break
+            time.sleep(0.002)
+        child.wait(timeout=60)
     with diary.sessions() as session:
         count = len(list_entries(session, owner="local", query=ListQuery(kind="symptom"), catalogue=catalogue))
     diary.close()
-    assert count in (0, 3000)
+    assert killed_mid_write, "the import finished before the test saw its write transaction"
+    assert count == 0
 
 
 @pytest.mark.parametrize(("url", "message"), [
@@ -136,3 +154,20 @@ def test_bad_database_url_is_one_line(url: str, message: str, runner, cli_app,  
     result = runner.invoke(cli_app, ["diary", "list"])
     assert result.exit_code == 2, result.output
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+
+
+def test_concurrent_first_use_migrates_once(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Several processes opening a new diary at the same moment all succeed (e.g. server workers starting)."""
+    if engine_name == "sqlite":
+        url = f"sqlite:///{tmp_path / 'race.sqlite'}"
+    else:
+        url = request.getfixturevalue("pg_server").create_database("race")
+    code = "import sys; from mscare.diary.db import open_diary; open_diary(sys.argv[1]).close()"
+    children = [subprocess.Popen([sys.executable, "-c", code, url], stderr=subprocess.PIPE, text=True)
+                for _ in range(3)]
+    for child in children:
+        _, err = child.communicate(timeout=120)
+        assert child.returncode == 0, err
+    diary = open_diary(url)
+    assert current_revision(diary.engine) == HEAD_REVISION
+    diary.close()

@@ -21,6 +21,7 @@ from mscare.settings import data_home
 LOCAL_OWNER = "local"  # the one owner of a diary used from the local command line
 HEAD_REVISION = "0001"  # the newest migration; a test checks it against the migration scripts
 VERSION_TABLE = "mscare_alembic_version"
+MIGRATION_LOCK = 0x6D73_6361_7265  # "mscare": the PostgreSQL advisory lock held while migrating
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -100,6 +101,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several server workers may open the diary at once: one migrates, the others wait, then find it done.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 
@@ -110,7 +114,11 @@ def open_diary(url: str | None = None) -> Diary:
     engine = make_engine(parsed)
     try:
         if current_revision(engine) != HEAD_REVISION:
-            migrate(engine)
+            try:
+                migrate(engine)
+            except SQLAlchemyError:
+                if current_revision(engine) != HEAD_REVISION:  # not just another process migrating first
+                    raise
     except SQLAlchemyError as err:
         engine.dispose()
         where = parsed.render_as_string(hide_password=True)

@@ -191,15 +191,27 @@ def delete_entry(session: Session, *, owner: str, entry_id: str) -> str:
     raise DiaryInputError(f"no diary entry with id {entry_id!r}; see 'mscare diary list'")
 
 
+def existing_ids(session: Session, owner: str, model: type[Row], ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for at in range(0, len(ids), 500):
+        chunk = ids[at:at + 500]
+        found |= set(session.scalars(select(model.id).where(model.owner_id == owner, model.id.in_(chunk))))
+    return found
+
+
 def insert_rows(session: Session, *, owner: str, rows: list[Row]) -> tuple[int, int]:
     """Add imported rows under ``owner``, skipping ids already there; returns (added, skipped)."""
-    added = skipped = 0
+    seen: set[tuple[type[Row], str]] = set()
+    for model in ROWS.values():
+        ids = [r.id for r in rows if isinstance(r, model)]
+        seen |= {(model, i) for i in existing_ids(session, owner, model, ids)}
+    added = 0
     for row in rows:
-        row.owner_id = owner
-        if session.get(type(row), (owner, row.id)) is not None:
-            skipped += 1
+        if (type(row), row.id) in seen:
             continue
+        seen.add((type(row), row.id))
+        row.owner_id = owner
         session.add(row)
         added += 1
     session.flush()
-    return added, skipped
+    return added, len(rows) - added
