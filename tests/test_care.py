@@ -104,10 +104,9 @@ def test_schedule_events_are_sorted_and_inside_the_horizon(catalogue: Catalogue)
 
 def test_alemtuzumab_monthly_blood_tests_run_until_48_months_after_the_second_course(catalogue: Catalogue) -> None:
     therapy = catalogue.lookup("alemtuzumab")
-    assert therapy.dosing is not None and max(therapy.dosing.at_months) == 12  # second course at month 12
-    monthly = item(therapy, r"full blood count", when="every 1 month from month 1 until month 60")
-    last_month = max(therapy.dosing.at_months) + 48
-    assert monthly.parsed.until == last_month == 60
+    assert therapy.dosing is not None and therapy.dosing.doses[-1].at == "month 12"  # second course at month 12
+    monthly = item(therapy, r"full blood count", when="every 1 month from month 1 until 48 months after the last dose")
+    assert monthly.parsed.until_after_last == 48
 
     schedule = monitoring_schedule(therapy=therapy, start=START, months=72)
     counts = [e.date for e in schedule.events if e.test == monthly.test]
@@ -135,7 +134,8 @@ def test_cladribine_lymphocyte_counts_at_the_months_the_record_lists(catalogue: 
 
 def test_cladribine_pre_course_tests_fall_on_the_two_courses_only(catalogue: Catalogue) -> None:
     therapy = catalogue.lookup("cladribine")
-    assert therapy.dosing is not None and therapy.dosing.max_doses == 2
+    assert therapy.dosing is not None and therapy.dosing.repeat is None
+    assert [d.course for d in therapy.dosing.doses] == ["year-1", "year-1", "year-2", "year-2"]
     blood = item(therapy, r"complete blood count", when="before each dose")
     schedule = monitoring_schedule(therapy=therapy, start=START, months=MAX_MONTHS)
     assert [e.date for e in schedule.events if e.test == blood.test] == [START, date(2027, 1, 15)]
@@ -143,11 +143,12 @@ def test_cladribine_pre_course_tests_fall_on_the_two_courses_only(catalogue: Cat
 
 def test_ocrelizumab_pre_infusion_checks_every_6_months(catalogue: Catalogue) -> None:
     therapy = catalogue.lookup("ocrelizumab")
-    assert therapy.dosing is not None and therapy.dosing.at_months == [0, 6] and therapy.dosing.every_months == 6
+    assert therapy.dosing is not None and therapy.dosing.repeat is not None
     infection = item(therapy, r"active infection", when="before each dose")
     schedule = monitoring_schedule(therapy=therapy, start=START, months=24)
+    # both halves of the split first dose (day 1 and day 15), then every 6 months from day 1
     assert [e.date for e in schedule.events if e.test == infection.test] == [
-        add_months(START, m) for m in (0, 6, 12, 18, 24)
+        START, date(2026, 1, 29), *(add_months(START, m) for m in (6, 12, 18, 24))
     ]
     hep_b = item(therapy, r"hepatitis B", when="baseline")
     assert [e.date for e in schedule.events if e.test == hep_b.test] == [START]
@@ -156,7 +157,7 @@ def test_ocrelizumab_pre_infusion_checks_every_6_months(catalogue: Catalogue) ->
 
 def test_mitoxantrone_heart_check_before_each_dose(catalogue: Catalogue) -> None:
     therapy = catalogue.lookup("mitoxantrone")
-    assert therapy.dosing is not None and therapy.dosing.every_months == 3
+    assert therapy.dosing is not None and therapy.dosing.repeat and therapy.dosing.repeat.every == "3 months"
     heart = item(therapy, r"LVEF", when="before each dose")
     schedule = monitoring_schedule(therapy=therapy, start=START, months=24)
     heart_events = [e for e in schedule.events if e.test == heart.test]
@@ -204,7 +205,10 @@ def test_schedule_ics_round_trips(catalogue: Catalogue) -> None:
     vevents = list(calendar.walk("VEVENT"))
     assert len(vevents) == len(schedule.events) > 0
     assert [v.decoded("dtstart") for v in vevents] == [e.date for e in schedule.events]
-    assert [str(v.get("summary")) for v in vevents] == [f"{e.test} ({therapy.generic_name})" for e in schedule.events]
+    assert [str(v.get("summary")) for v in vevents] == [
+        f"{e.test} ({therapy.generic_name})" if e.kind == "dose" else f"Check: {e.test} ({therapy.generic_name})"
+        for e in schedule.events
+    ]
     assert len({str(v.get("uid")) for v in vevents}) == len(vevents)
     assert "not personal medical advice" in str(vevents[0].get("description"))
 
@@ -213,7 +217,7 @@ def test_schedule_json_shape(catalogue: Catalogue) -> None:
     data = monitoring_schedule(therapy=catalogue.lookup("natalizumab"), start=START).to_json()
     assert data["therapy"] == "natalizumab"
     assert data["start"] == "2026-01-15"
-    assert set(data["events"][0]) == {"date", "test", "why", "sources"}
+    assert set(data["events"][0]) == {"date", "kind", "test", "why", "sources"}
 
 
 # --- compare ------------------------------------------------------------------------------------------
@@ -240,7 +244,18 @@ def test_compare_marks_equal_fields_as_not_differing(catalogue: Catalogue) -> No
     result = compare(names=["Avonex", "Rebif"], catalogue=catalogue)
     by_field = {row["field"]: row for row in result.rows}
     assert by_field["MS types"]["differs"] is (im.ms_types != sc.ms_types)
-    assert by_field["route"]["differs"] is (im.routes != sc.routes)
+    assert by_field["how it is given"]["differs"] is (im.routes != sc.routes)
+
+
+def test_compare_puts_what_differs_first_in_plain_words(catalogue: Catalogue) -> None:
+    result = compare(names=["Tecfidera", "Vumerity"], catalogue=catalogue)
+    flags = [row["differs"] for row in result.rows]
+    assert flags == sorted(flags, reverse=True)  # every differing row before every equal one
+    by_field = {row["field"]: row for row in result.rows}
+    assert by_field["how it is given"]["values"] == {"dimethyl-fumarate": "by mouth", "diroximel-fumarate": "by mouth"}
+    assert "common side effects" in by_field and "good to know" in by_field
+    assert result.names == {"dimethyl-fumarate": "dimethyl fumarate (Tecfidera)",
+                            "diroximel-fumarate": "diroximel fumarate (Vumerity)"}
 
 
 @pytest.mark.parametrize("names", [["tysabri"], ["tysabri", "natalizumab"], ["Tysabri", "tysabry", "NTZ"], []])
@@ -329,7 +344,7 @@ def test_sudden_vision_loss_is_urgent() -> None:
     result = relapse(symptoms="sudden loss of vision in my left eye", hours=2)
     assert result.outcome == "urgent"
     assert result.advice.startswith("Seek urgent care now.")
-    assert "red flag: vision-loss" in result.reasons
+    assert "Warning sign: Sudden loss or blurring of vision" in result.reasons
 
 
 def test_a_red_flag_beats_a_trigger() -> None:
@@ -340,7 +355,7 @@ def test_a_red_flag_beats_a_trigger() -> None:
 def test_weakness_with_a_fever_described_in_words_is_urgent() -> None:
     result = relapse(symptoms="my legs got much weaker and I have a fever", hours=30)
     assert result.outcome == "urgent"
-    assert "red flag: fever-weakness" in result.reasons
+    assert "Warning sign: Fever or infection with new weakness or confusion" in result.reasons
 
 
 def test_six_hours_is_unclear() -> None:
@@ -516,7 +531,7 @@ def test_cli_monitoring_json(runner: CliRunner, cli_app: typer.Typer, catalogue:
     assert {"therapy", "events", "notes"} <= set(data)
     assert data["therapy"] == "natalizumab"
     for event in data["events"]:
-        assert set(event) == {"date", "test", "why", "sources"}
+        assert set(event) == {"date", "kind", "test", "why", "sources"}
         date.fromisoformat(event["date"])
     expected = monitoring_schedule(therapy=catalogue.lookup("natalizumab"), start=START).to_json()
     assert data["events"] == expected["events"]
@@ -526,8 +541,11 @@ def test_cli_monitoring_json(runner: CliRunner, cli_app: typer.Typer, catalogue:
 def test_cli_monitoring_text(runner: CliRunner, cli_app: typer.Typer) -> None:
     result = invoke(runner, cli_app, "monitoring", "tysabri", "--start", "2026-01-15", "--months", "12")
     assert result.exit_code == 0, result.output
-    assert "Monitoring for natalizumab from 2026-01-15 (12 months)" in result.stdout
-    assert "2026-07-15" in result.stdout
+    heading = "Treatment and monitoring for natalizumab (Tysabri): first dose 2026-01-15, 12 months, US label"
+    assert heading in result.stdout
+    assert "15 July 2026" in result.stdout  # the 6-month JC virus retest
+    assert "TREATMENT: Dose 2: 300 mg IV infusion" in result.stdout
+    assert "\n  - \n" not in result.stdout and "\n  + \n" not in result.stdout  # no empty bullets
     assert "not personal medical advice" in result.stdout
 
 
@@ -680,3 +698,19 @@ def test_options_use_the_chosen_regions_own_indication(catalogue) -> None:
     assert "siponimod" in {f["id"] for f in us["fits"]}
     # Glatiramer acetate has no central EU licence but is licensed country by country.
     assert "glatiramer-acetate" in fits
+
+
+def test_cli_compare_names_therapies_as_people_know_them(runner: CliRunner, cli_app: typer.Typer) -> None:
+    result = invoke(runner, cli_app, "compare", "tecfidera", "vumerity")
+    assert result.exit_code == 0, result.output
+    assert "Comparing dimethyl fumarate (Tecfidera) and diroximel fumarate (Vumerity)" in result.stdout
+    assert "  dimethyl fumarate (Tecfidera):" in result.stdout
+    assert "dimethyl-fumarate:" not in result.stdout
+
+
+def test_cli_options_bullets_carry_their_text(runner: CliRunner, cli_app: typer.Typer) -> None:
+    result = invoke(runner, cli_app, "options", "--ms-type", "rrms", "--route", "oral")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("  + ") and len(line) > 6 for line in lines)
+    assert not [line for line in lines if line.strip() in {"+", "-"}]

@@ -69,6 +69,66 @@ def test_daclizumab_is_recorded_as_withdrawn(catalogue: Catalogue) -> None:
     assert {approvals.us.status, approvals.eu.status} == {"withdrawn"}
 
 
+# --- label safety facts on the oral DMT records (issue 12) ------------------------------------------
+
+S1P_MODULATORS = ["fingolimod", "siponimod", "ozanimod", "ponesimod"]
+ORAL_IMMUNOSUPPRESSIVE_DMTS = [
+    *S1P_MODULATORS, "teriflunomide", "cladribine", "dimethyl-fumarate", "diroximel-fumarate",
+    "monomethyl-fumarate",
+]
+
+
+def _contraindication_text(catalogue: Catalogue, therapy_id: str, region: str = "us") -> str:
+    therapy = catalogue.therapies[therapy_id]
+    return " ".join(c.text for c in therapy.contraindications if region in c.regions).lower()
+
+
+@pytest.mark.parametrize("therapy_id", S1P_MODULATORS)
+def test_s1p_modulators_list_the_label_cardiac_contraindications(catalogue: Catalogue, therapy_id: str) -> None:
+    text = _contraindication_text(catalogue, therapy_id)
+    for phrase in ("heart attack", "unstable angina", "stroke", "heart failure", "last 6 months",
+                   "mobitz type ii", "third-degree av block", "sick sinus syndrome", "pacemaker"):
+        assert phrase in text, (therapy_id, phrase)
+    assert all(c.sources for c in catalogue.therapies[therapy_id].contraindications)
+
+
+def test_fingolimod_qtc_and_ozanimod_us_only_contraindications(catalogue: Catalogue) -> None:
+    assert "qtc interval of 500 ms" in _contraindication_text(catalogue, "fingolimod")
+    ozanimod = catalogue.therapies["ozanimod"].contraindications
+    us_only = {c.text for c in ozanimod if c.regions == ["us"]}
+    assert any("sleep apnoea" in t for t in us_only) and any("MAO inhibitor" in t for t in us_only)
+
+
+@pytest.mark.parametrize("therapy_id", ORAL_IMMUNOSUPPRESSIVE_DMTS)
+def test_every_oral_immunosuppressive_dmt_states_a_live_vaccine_rule(catalogue: Catalogue, therapy_id: str) -> None:
+    vaccines = catalogue.therapies[therapy_id].vaccines
+    assert vaccines is not None, therapy_id
+    assert "live" in vaccines.live.lower() and vaccines.sources
+
+
+@pytest.mark.parametrize(("therapy_id", "interval"), [
+    ("fingolimod", "2 months"), ("siponimod", "4 weeks"), ("ozanimod", "3 months"), ("ponesimod", "1 to 2 weeks"),
+])
+def test_s1p_live_vaccine_gap_after_stopping(catalogue: Catalogue, therapy_id: str, interval: str) -> None:
+    vaccines = catalogue.therapies[therapy_id].vaccines
+    assert vaccines is not None and interval in vaccines.live
+
+
+def test_ozanimod_records_the_2024_acute_liver_failure_warning(catalogue: Catalogue) -> None:
+    ozanimod = catalogue.therapies["ozanimod"]
+    risks = " ".join(ozanimod.key_risks)
+    assert "acute liver failure" in risks and "transplant" in risks and "10 days" in risks
+    assert "fda-zeposia-safety-labeling-2024" in ozanimod.sources_for("key_risks")
+
+
+def test_cladribine_holds_treatment_below_200_lymphocytes_with_herpes_prophylaxis(catalogue: Catalogue) -> None:
+    cladribine = catalogue.therapies["cladribine"]
+    [rule] = [m for m in cladribine.monitoring if "below 200" in m.test]
+    assert "hold" in rule.why and "herpes" in rule.why and "fda-mavenclad-label" in rule.sources
+    assert cladribine.vaccines is not None and "4 to 6 weeks" in cladribine.vaccines.live
+    assert "kidney impairment" in _contraindication_text(catalogue, "cladribine", "eu")
+
+
 def test_file_names_match_record_ids(catalogue: Catalogue) -> None:
     stems = {p.stem for p in (content_dir() / "therapies").glob("*.yaml")}
     assert stems == set(catalogue.therapies)

@@ -171,7 +171,8 @@ def test_before_each_dose_without_dosing_is_reported(content_copy: Path) -> None
                           "sources": list(raw["sources"][:1])}]
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     report = run_check(content_copy)
-    assert "therapies/baclofen.yaml: monitoring uses 'before each dose' but the record has no dosing" in report.problems
+    message = "therapies/baclofen.yaml: monitoring is linked to doses but the record has no dosing calendar"
+    assert message in report.problems
 
 
 # --- forbidden claims ---------------------------------------------------------------------------------

@@ -236,3 +236,11 @@ def test_every_cli_command_appears_in_the_readme(cli_app: typer.Typer) -> None:
     missing = [n for n in names
                if not re.search(rf"mscare\s+{re.escape(n)}\b", text) and f"`{n}`" not in text]
     assert missing == []
+
+
+def test_therapies_list_wraps_long_cells_and_uses_plain_words(runner, cli_app) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(cli_app, ["therapies", "list", "--category", "dmt"])
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout  # nothing is cut
+    assert "disease-modifying" in result.stdout and "by mouth" in result.stdout
+    assert "cladribine tablets (US)" in result.stdout  # the wrapped rest of a long brand cell

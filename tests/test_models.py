@@ -59,7 +59,6 @@ def test_parse_when_forgives_case_and_surrounding_space() -> None:
         "every 6 weeks",
         "until month 60 every 1 month",
         "every 6 months until month",
-        "after each dose",
     ],
 )
 def test_parse_when_rejects_bad_strings_naming_the_expected_forms(text: str) -> None:

@@ -92,8 +92,9 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
         where = f"therapies/{therapy.id}.yaml"
         if therapy.last_reviewed > today:
             report.problems.append(f"{where}: last_reviewed {therapy.last_reviewed} is in the future")
-        if any(m.parsed.kind == "each_dose" for m in therapy.monitoring) and therapy.dosing is None:
-            report.problems.append(f"{where}: monitoring uses 'before each dose' but the record has no dosing")
+        dose_linked = ("each_dose", "after_each_dose", "listed_doses")
+        if any(m.parsed.kind in dose_linked for m in therapy.monitoring) and therapy.dosing is None:
+            report.problems.append(f"{where}: monitoring is linked to doses but the record has no dosing calendar")
         for text in string_values(therapy.model_dump(mode="json")):
             report.problems += forbidden_claims(text, where)
     slugs = set(topics)

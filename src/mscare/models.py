@@ -31,50 +31,103 @@ Region = Literal["us", "eu", "uk"]
 REGIONS: tuple[Region, ...] = ("us", "eu", "uk")
 
 # The schedule grammar of a monitoring item's ``when``; see ``parse_when``.
-_WHEN_FIXED = {"baseline", "first dose", "before each dose", "as clinically indicated"}
+_WHEN_FIXED = {
+    "baseline": "baseline", "first dose": "first_dose", "before each dose": "each_dose",
+    "after each dose": "after_each_dose", "as clinically indicated": "as_needed",
+}
 _WHEN_MONTHS = re.compile(r"^months? (\d+(?:, \d+)*)$")
-_WHEN_EVERY = re.compile(r"^every (\d+) months?(?: from month (\d+))?(?: until month (\d+))?$")
+_WHEN_DOSES = re.compile(r"^(before|after) doses? (\d+(?:, \d+)*)$")
+_WHEN_EVERY = re.compile(
+    r"^every (\d+) months?(?: from month (\d+))?(?: until month (\d+))?"
+    r"(?: until (\d+) months? after the last dose)?$"
+)
+_WHEN_AFTER_LAST = re.compile(r"^every (\d+) months? after the last dose(?: until (\d+) months? after the last dose)?$")
 WHEN_HELP = (
-    '"baseline", "first dose", "before each dose", "as clinically indicated", "month N[, N...]" '
-    'or "every N months[ from month A][ until month B]"'
+    '"baseline", "first dose", "before each dose", "after each dose", "as clinically indicated", '
+    '"month N[, N...]", "before doses N[, N...]", "after doses N[, N...]", '
+    '"every N months[ from month A][ until month B]", '
+    '"every N months[ from month A] until M months after the last dose" '
+    'or "every N months after the last dose[ until M months after the last dose]"'
 )
 
 
-WhenKind = Literal["baseline", "first_dose", "each_dose", "as_needed", "months", "every"]
+WhenKind = Literal[
+    "baseline", "first_dose", "each_dose", "after_each_dose", "listed_doses", "as_needed", "months", "every",
+]
 
 
 class When(BaseModel):
-    """A parsed monitoring time: a fixed moment, listed months, or a repeating interval."""
+    """A parsed monitoring time: a fixed moment, listed months, or a repeating interval.
+
+    ``after_last``: the interval counts from the last dose, not the start; ``until_after_last``: it ends that
+    many months after the last dose (both need the record's dosing calendar).
+    """
 
     kind: WhenKind
     months: list[int] = Field(default_factory=list)
+    doses: list[int] = Field(default_factory=list)  # listed_doses: dose numbers, 1 for the first dose
+    after: bool = False  # listed_doses: after the dose (every day of a course) rather than before it
     every: int | None = None
     start: int = 0
     until: int | None = None
+    after_last: bool = False
+    until_after_last: int | None = None
 
 
 def parse_when(text: str) -> When:
     """Parse a ``when`` string into a ``When``; raise ValueError naming the expected forms."""
     value = text.strip().lower()
     if value in _WHEN_FIXED:
-        kind: dict[str, WhenKind] = {
-            "baseline": "baseline",
-            "first dose": "first_dose",
-            "before each dose": "each_dose",
-            "as clinically indicated": "as_needed",
-        }
-        return When(kind=kind[value])
+        return When(kind=_WHEN_FIXED[value])  # type: ignore[arg-type]
     if match := _WHEN_MONTHS.match(value):
         return When(kind="months", months=[int(m) for m in match.group(1).split(", ")])
+    if match := _WHEN_DOSES.match(value):
+        numbers = [int(n) for n in match.group(2).split(", ")]
+        if min(numbers) < 1:
+            raise ValueError(f"dose numbers start at 1, got {text!r}")
+        return When(kind="listed_doses", doses=numbers, after=match.group(1) == "after")
+    if match := _WHEN_AFTER_LAST.match(value):
+        every, until = match.groups()
+        return When(kind="every", every=_interval(every, text), start=int(every), after_last=True,
+                    until_after_last=int(until) if until else None)
     if match := _WHEN_EVERY.match(value):
-        every, start, until = match.groups()
-        if int(every) < 1:
-            raise ValueError(f"expected an interval of at least 1 month, got {text!r}")
+        every, start, until, until_after_last = match.groups()
+        if until and until_after_last:
+            raise ValueError(f"give one end, a month or a time after the last dose, got {text!r}")
         return When(
-            kind="every", every=int(every), start=int(start or 0),
+            kind="every", every=_interval(every, text), start=int(start or 0),
             until=int(until) if until else None,
+            until_after_last=int(until_after_last) if until_after_last else None,
         )
     raise ValueError(f"expected {WHEN_HELP}, got {text!r}")
+
+
+def _interval(value: str, text: str) -> int:
+    if int(value) < 1:
+        raise ValueError(f"expected an interval of at least 1 month, got {text!r}")
+    return int(value)
+
+
+# The dosing calendar's grammar: offsets from the first dose and repeat intervals.
+_OFFSET = re.compile(r"^(day|week|month) (\d+)$")
+_INTERVAL = re.compile(r"^(\d+) (day|week|month)s?$")
+Unit = Literal["day", "week", "month"]
+
+
+def parse_offset(text: str) -> tuple[Unit, int]:
+    """``"day 15"`` -> ("day", 15). Day 1 is the first dose; week 0 and month 0 are that day too."""
+    match = _OFFSET.match(text.strip().lower())
+    if not match or (match.group(1) == "day" and int(match.group(2)) < 1):
+        raise ValueError(f'expected "day N" (N from 1), "week N" or "month N", got {text!r}')
+    return match.group(1), int(match.group(2))  # type: ignore[return-value]
+
+
+def parse_interval(text: str) -> tuple[Unit, int]:
+    """``"24 weeks"`` -> ("week", 24)."""
+    match = _INTERVAL.match(text.strip().lower())
+    if not match or int(match.group(1)) < 1:
+        raise ValueError(f'expected "N days", "N weeks" or "N months" (N from 1), got {text!r}')
+    return match.group(2), int(match.group(1))  # type: ignore[return-value]
 
 
 class Strict(BaseModel):
@@ -112,6 +165,7 @@ class MonitoringItem(Strict):
     test: str = Field(min_length=3)
     when: str
     why: str = Field(min_length=3)
+    regions: list[Region] = Field(default_factory=lambda: list(REGIONS), min_length=1)
     sources: list[str] = Field(min_length=1)
 
     @field_validator("when")
@@ -125,12 +179,53 @@ class MonitoringItem(Strict):
         return parse_when(self.when)
 
 
-class Dosing(Strict):
-    """When doses fall, in months from the start, so "before each dose" can be scheduled."""
+class DoseEvent(Strict):
+    """One dose day (or a course of daily doses) at an offset from the first dose."""
 
-    at_months: list[int] = Field(default_factory=lambda: [0])
-    every_months: int | None = Field(default=None, ge=1)
-    max_doses: int | None = Field(default=None, ge=1)
+    at: str
+    label: str = Field(min_length=3)
+    days: int = Field(default=1, ge=1, le=31)
+    course: str | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _at_parses(cls, value: str) -> str:
+        parse_offset(value)
+        return value
+
+
+class DoseRepeat(Strict):
+    """Doses that repeat at a fixed interval from ``start`` (an offset from the first dose)."""
+
+    every: str
+    start: str
+    label: str = Field(min_length=3)
+
+    @field_validator("every")
+    @classmethod
+    def _every_parses(cls, value: str) -> str:
+        parse_interval(value)
+        return value
+
+    @field_validator("start")
+    @classmethod
+    def _start_parses(cls, value: str) -> str:
+        parse_offset(value)
+        return value
+
+
+class Dosing(Strict):
+    """The label's dosing calendar: first doses, then an optional repeat, and a limit on doses by region.
+
+    ``course`` groups doses that count as one treatment course ("before each dose" checks fall on the first
+    dose of each course); doses without a course are each their own.
+    """
+
+    doses: list[DoseEvent] = Field(min_length=1)
+    repeat: DoseRepeat | None = None
+    max_doses: dict[Region, int] = Field(default_factory=dict)
+    note: str | None = None
+    sources: list[str] = Field(min_length=1)
 
 
 class DoseLimit(Strict):
@@ -224,6 +319,11 @@ class Therapy(Strict):
             raise ValueError(f"field_sources names unknown fields: {sorted(unknown)}")
         return self
 
+    @property
+    def display_name(self) -> str:
+        """The name people know: generic name, then the first brand ("dimethyl fumarate (Tecfidera)")."""
+        return f"{self.generic_name} ({self.brands[0]})" if self.brands else self.generic_name
+
     def cited(self) -> set[str]:
         """Every source id this record cites anywhere."""
         ids = set(self.sources)
@@ -233,6 +333,8 @@ class Therapy(Strict):
             ids.update(ids_for_field)
         if self.dose_limit:
             ids.update(self.dose_limit.sources)
+        if self.dosing:
+            ids.update(self.dosing.sources)
         for part in [*self.contraindications, *self.interactions, self.vaccines, self.patient_guide]:
             if part is not None:
                 ids.update(part.sources)

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Sequence
 
 from mscare.catalogue import Catalogue
+from mscare.labels import CATEGORY, ROUTE, label, labels
 from mscare.models import Approval, Therapy
 
 REGIONS = {"us": "US (FDA)", "eu": "EU (EMA)"}
@@ -17,18 +18,28 @@ def width() -> int:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_col: int = 40) -> str:
-    """A left-aligned text table; long cells are cut with an ellipsis."""
-    cells = [[c if len(c) <= max_col else c[: max_col - 1] + "…" for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    """A left-aligned text table; a cell longer than ``max_col`` wraps onto more lines instead of being cut."""
+    wrapped = [[textwrap.wrap(c, max_col) or [""] for c in row] for row in rows]
+    widths = [max([len(h)] + [len(line) for r in wrapped for line in r[i]]) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    for row in wrapped:
+        for n in range(max(len(cell) for cell in row)):
+            parts = [(cell[n] if n < len(cell) else "").ljust(w) for cell, w in zip(row, widths, strict=True)]
+            lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
 
 
 def wrap(label: str, text: str) -> str:
+    """A label on its own line, then the text indented below it."""
     body = textwrap.fill(text, width=width() - 4, initial_indent="    ", subsequent_indent="    ")
     return f"{label}\n{body}"
+
+
+def bullet(marker: str, text: str, indent: int = 2) -> str:
+    """One list item: the marker and the text on the same line, continuation lines aligned under the text."""
+    lead = " " * indent + marker + " "
+    return textwrap.fill(text, width=width(), initial_indent=lead, subsequent_indent=" " * len(lead))
 
 
 def approval_text(approval: Approval) -> str:
@@ -44,12 +55,13 @@ def approval_text(approval: Approval) -> str:
 
 
 def therapy_rows(therapies: Sequence[Therapy]) -> str:
+    """The therapy list: the names people know, what it is for, how it is given and where it is approved."""
     rows = [
-        [t.id, ", ".join(t.brands[:2]), t.category, ",".join(t.routes),
+        [t.generic_name, ", ".join(t.brands[:2]), label(CATEGORY, t.category), labels(ROUTE, list(t.routes)),
          t.approvals.us.status.replace("_", " "), t.approvals.eu.status.replace("_", " ")]
         for t in therapies
     ]
-    return table(["id", "brands", "category", "routes", "US", "EU"], rows, max_col=28)
+    return table(["therapy", "brands", "type", "given", "US", "EU"], rows, max_col=28)
 
 
 def therapy_view(therapy: Therapy, catalogue: Catalogue) -> str:
@@ -60,8 +72,8 @@ def therapy_view(therapy: Therapy, catalogue: Catalogue) -> str:
     out.append(f"Routes: {', '.join(therapy.routes)}   MS types: {', '.join(therapy.ms_types) or '-'}")
     out.append(wrap("How it works:", therapy.mechanism))
     out.append(wrap("How it is given:", therapy.schedule))
-    for region, label in REGIONS.items():
-        out.append(wrap(f"{label}:", approval_text(getattr(therapy.approvals, region))))
+    for region, region_name in REGIONS.items():
+        out.append(wrap(f"{region_name}:", approval_text(getattr(therapy.approvals, region))))
     if therapy.efficacy != "n/a" or therapy.efficacy_basis:
         out.append(wrap("Efficacy:", f"{therapy.efficacy}. {therapy.efficacy_basis or ''}".strip()))
     if therapy.boxed_warning:

@@ -17,6 +17,7 @@ from mscare.care.monitoring import DEFAULT_MONTHS, MAX_MONTHS, ScheduleError, mo
 from mscare.care.options import Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import UnknownTherapy
+from mscare.models import Region
 from mscare.settings import MAX_QUESTION_CHARS
 
 router = APIRouter()
@@ -37,11 +38,13 @@ def compare_route(request: Request, names: Annotated[str, Query(min_length=1, ma
 
 @router.get("/api/monitoring/{name}", tags=["care"], response_model=None)
 def monitoring_route(request: Request, name: str, start: date,
-                     months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = DEFAULT_MONTHS
+                     months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = DEFAULT_MONTHS,
+                     region: Annotated[Region, Query(description="Whose label to follow.")] = "us",
                      ) -> dict[str, Any] | JSONResponse:
+    """Dose days (kind "dose") and monitoring tests (kind "test") from the first dose (``start``)."""
     try:
         therapy = request.app.state.catalogue.lookup(name)
-        return monitoring_schedule(therapy=therapy, start=start, months=months).to_json()
+        return monitoring_schedule(therapy=therapy, start=start, months=months, region=region).to_json()
     except UnknownTherapy as err:
         return unknown_therapy(err)
     except ScheduleError as err:

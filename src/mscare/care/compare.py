@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from mscare.catalogue import Catalogue
+from mscare.labels import EFFICACY, MS_TYPE, ROUTE, label, labels
 from mscare.models import Therapy
 from mscare.render import approval_text
 
@@ -19,9 +20,10 @@ class Comparison:
     therapies: list[str]
     rows: list[dict[str, object]]
     sources: list[str]
+    names: dict[str, str]  # id -> the name people know, "dimethyl fumarate (Tecfidera)"
 
     def to_json(self) -> dict[str, object]:
-        return {"therapies": self.therapies, "rows": self.rows, "sources": self.sources}
+        return {"therapies": self.therapies, "names": self.names, "rows": self.rows, "sources": self.sources}
 
 
 def first_year(therapy: Therapy) -> int | None:
@@ -38,21 +40,24 @@ def scheduled_tests(therapy: Therapy) -> str:
 
 
 def field_values(therapy: Therapy, today: date) -> dict[str, str]:
+    """The compared fields, in the order that matters to a decision: how it is taken and what it risks first."""
     year = first_year(therapy)
     return {
-        "brands": ", ".join(therapy.brands) or "-",
-        "drug class": therapy.drug_class,
-        "route": ", ".join(therapy.routes),
+        "how it is given": labels(ROUTE, list(therapy.routes)),
         "how often": therapy.schedule,
-        "efficacy group": therapy.efficacy,
-        "efficacy basis": therapy.efficacy_basis or "-",
-        "MS types": ", ".join(therapy.ms_types) or "-",
+        "efficacy group": label(EFFICACY, therapy.efficacy),
         "boxed warning (US)": therapy.boxed_warning or "none",
         "main risks": "; ".join(therapy.key_risks),
+        "common side effects": "; ".join(therapy.common_side_effects) or "-",
         "monitoring": scheduled_tests(therapy),
         "pregnancy": therapy.pregnancy,
+        "good to know": " ".join(therapy.notes) or "-",
+        "MS types": labels(MS_TYPE, list(therapy.ms_types)) or "-",
         "US approval": approval_text(therapy.approvals.us),
         "EU approval": approval_text(therapy.approvals.eu),
+        "efficacy basis": therapy.efficacy_basis or "-",
+        "brands": ", ".join(therapy.brands) or "-",
+        "drug class": therapy.drug_class,
         "years on the market": f"{today.year - year} (since {year})" if year else "not marketed for MS",
     }
 
@@ -72,5 +77,7 @@ def compare(*, names: list[str], catalogue: Catalogue, today: date | None = None
     for field_name in values[therapies[0].id]:
         row = {t.id: values[t.id][field_name] for t in therapies}
         rows.append({"field": field_name, "values": row, "differs": len(set(row.values())) > 1})
+    rows.sort(key=lambda r: not r["differs"])  # what differs first, each group in order of importance
     sources = sorted({s for t in therapies for s in t.cited()})
-    return Comparison(therapies=[t.id for t in therapies], rows=rows, sources=sources)
+    return Comparison(therapies=[t.id for t in therapies], rows=rows, sources=sources,
+                      names={t.id: t.display_name for t in therapies})

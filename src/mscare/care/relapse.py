@@ -64,7 +64,7 @@ def check_relapse(answers: RelapseCheck, *, lexicon: Lexicon) -> RelapseResult:
         return RelapseResult(
             outcome="urgent",
             advice="Seek urgent care now. " + " ".join(f.advice for f in flags),
-            reasons=[f"red flag: {f.id}" for f in flags],
+            reasons=[f"Warning sign: {f.label}" for f in flags],
             sources=list(dict.fromkeys(SOURCES + [s for f in flags for s in f.sources])),
         )
     triggers = [name for name, present in (("fever", answers.fever), ("infection", answers.infection),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from itertools import groupby
 from pathlib import Path
 from typing import Annotated
 
@@ -18,12 +19,12 @@ from mscare.care.appointment import (
 )
 from mscare.care.compare import CompareError, compare
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
-from mscare.care.monitoring import DEFAULT_MONTHS, ScheduleError, monitoring_schedule, schedule_ics
+from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
 from mscare.care.options import Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse, red_flag_ids
 from mscare.catalogue import UnknownTherapy, default_catalogue
 from mscare.cli.common import JsonFlag, app, emit_json, fail
-from mscare.render import table, wrap
+from mscare.render import bullet, wrap
 from mscare.settings import DISCLAIMER
 
 
@@ -50,11 +51,12 @@ def compare_cmd(
     if as_json:
         emit_json(result.to_json())
         return
+    typer.echo(f"Comparing {' and '.join(result.names.values())} (fields that differ are marked *differs*)")
     for row in result.rows:
         mark = " *differs*" if row["differs"] else ""
         typer.echo(f"\n{row['field']}{mark}")
         for therapy_id, value in row["values"].items():  # type: ignore[attr-defined]
-            typer.echo(wrap(f"  {therapy_id}:", str(value)))
+            typer.echo(wrap(f"  {result.names[therapy_id]}:", str(value)))
     typer.echo(f"\nSources: {', '.join(result.sources)}\n{DISCLAIMER}")
 
 
@@ -63,14 +65,19 @@ def monitoring_cmd(
     name: Annotated[str, typer.Argument(help="The therapy (any name the catalogue accepts).")],
     start: Annotated[str, typer.Option(help="Treatment start date, YYYY-MM-DD.")],
     months: Annotated[int, typer.Option(help="How many months ahead (1-120).")] = DEFAULT_MONTHS,
+    region: Annotated[str, typer.Option(help="Whose label to follow: us, eu or uk.")] = "us",
     ics: Annotated[Path | None, typer.Option(help="Also write an .ics calendar file here.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Dated monitoring tests for a therapy. Example: mscare monitoring natalizumab --start 2026-01-15"""
+    """Dose days and dated monitoring tests for a therapy, from the first dose.
+
+    Example: mscare monitoring natalizumab --start 2026-01-15 --region eu
+    """
     catalogue = default_catalogue()
     try:
         therapy = catalogue.lookup(name)
-        schedule = monitoring_schedule(therapy=therapy, start=parse_date(start, "--start"), months=months)
+        schedule = monitoring_schedule(therapy=therapy, start=parse_date(start, "--start"), months=months,
+                                       region=region.lower())  # type: ignore[arg-type]
     except UnknownTherapy as err:
         fail(err.message())
     except ScheduleError as err:
@@ -83,13 +90,30 @@ def monitoring_cmd(
     if as_json:
         emit_json(schedule.to_json())
         return
-    typer.echo(f"Monitoring for {therapy.generic_name} from {schedule.start} ({months} months)\n")
-    typer.echo(table(["date", "test", "why"], [[e.date.isoformat(), e.test, e.why] for e in schedule.events], 60))
+    typer.echo(f"Treatment and monitoring for {therapy.display_name}: first dose {schedule.start.isoformat()}, "
+               f"{months} months, {REGION_NAMES[schedule.region]} label\n")
+    typer.echo(schedule_text(schedule))
     for note in schedule.notes:
         typer.echo(wrap("Note:", note))
     if ics is not None:
         typer.echo(f"Calendar written to {ics}")
     typer.echo(DISCLAIMER)
+
+
+REGION_NAMES = {"us": "US", "eu": "EU", "uk": "UK"}
+
+
+def schedule_text(schedule: Schedule) -> str:
+    """The schedule grouped by day: dose days marked, then what is checked that day and why."""
+    lines: list[str] = []
+    for day, events in groupby(schedule.events, key=lambda e: e.date):
+        lines.append(day.strftime("%d %B %Y").lstrip("0"))
+        for event in events:
+            if event.kind == "dose":
+                lines.append(bullet("*", f"TREATMENT: {event.test}"))
+            else:
+                lines.append(bullet("-", f"{event.test}. Why: {event.why}"))
+    return "\n".join(lines) + "\n"
 
 
 @app.command("options")
@@ -119,12 +143,12 @@ def options_cmd(
     for fit in result["fits"]:  # type: ignore[attr-defined]
         typer.echo(f"\n{fit['name']} ({', '.join(fit['brands'][:2])})")
         for item in fit["reasons_for"]:
-            typer.echo(wrap("  + ", item["text"]))
+            typer.echo(bullet("+", item["text"]))
         for item in fit["reasons_against"]:
-            typer.echo(wrap("  - ", item["text"]))
+            typer.echo(bullet("-", item["text"]))
     typer.echo("\nRuled out:")
     for out in result["ruled_out"]:  # type: ignore[attr-defined]
-        typer.echo(f"  {out['name']}: {'; '.join(r['text'] for r in out['reasons'])}")
+        typer.echo(bullet("-", f"{out['name']}: {'; '.join(r['text'] for r in out['reasons'])}"))
     typer.echo(f"\n{result['note']}")
 
 

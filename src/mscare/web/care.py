@@ -3,58 +3,89 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from itertools import groupby
+from typing import Any, cast
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
 from mscare.care.compare import CompareError, compare
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
-from mscare.care.monitoring import DEFAULT_MONTHS, ScheduleError, monitoring_schedule
+from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
 from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import Catalogue, UnknownTherapy
+from mscare.models import Therapy
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
-from mscare.web.common import ListParam, environment, page
+from mscare.web.common import ListParam, citation_numbers, environment, error_page, page, title_for
 
 router = APIRouter(include_in_schema=False)
 
 
+def picker_choices(catalogue: Catalogue) -> list[tuple[str, str]]:
+    """(value, label) for the compare picker: every generic name (by id) and every brand (by name), sorted."""
+    choices = {(t.id, t.display_name) for t in catalogue.by_category()}
+    choices |= {(brand, f"{brand} ({t.generic_name})") for t in catalogue.by_category() for brand in t.brands}
+    return sorted(choices, key=lambda c: c[1].lower())
+
+
 @router.get("/compare", response_class=HTMLResponse)
-def compare_page(request: Request, names: str = "") -> HTMLResponse:
+def compare_page(request: Request, names: str = "", pick: ListParam = None) -> HTMLResponse:
     catalogue = request.app.state.catalogue
-    picked = [n.strip() for n in names.split(",") if n.strip()]
+    picked = [n.strip() for n in names.split(",") if n.strip()] + [p for p in pick or [] if p.strip()]
     result, error = None, None
-    if picked:
+    if picked or pick is not None:
         try:
             result = compare(names=picked, catalogue=catalogue)
         except (UnknownTherapy, CompareError) as err:
-            error = err.message() if isinstance(err, UnknownTherapy) else str(err)
-    return page(request, "compare.html", status=422 if error else 200, title="Compare therapies", result=result,
-                error=error, names=names, therapies=catalogue.by_category(),
+            error = err.message() if isinstance(err, UnknownTherapy) else f"Please choose {err}."
+    title = f"Compare {' and '.join(result.names.values())}" if result else "Compare therapies"
+    return page(request, "compare.html", status=422 if error else 200, title=title_for(title, error),
+                result=result, error=error, names=names, choices=picker_choices(catalogue),
+                picked=[p for p in pick] if pick else (result.therapies if result else []),
                 sources=catalogue.sources_of(result.sources) if result else [])
 
 
+def page_schedule(request: Request, therapy: str, start: str, months: int, region: str
+                  ) -> tuple[Schedule | None, Therapy | None, str | None]:
+    """The schedule a monitoring form asks for, or the message that says what to fix."""
+    try:
+        record = request.app.state.catalogue.lookup(therapy)
+        first_dose = date.fromisoformat(start or date.today().isoformat())
+        return monitoring_schedule(therapy=record, start=first_dose, months=months,
+                                   region=region), record, None  # type: ignore[arg-type]
+    except UnknownTherapy as err:
+        return None, None, err.message()
+    except (ScheduleError, ValueError) as err:
+        return None, None, f"Please check the first dose date (YYYY-MM-DD), months and region: {err}"
+
+
 @router.get("/monitoring", response_class=HTMLResponse)
-def monitoring_page(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS
-                    ) -> HTMLResponse:
+def monitoring_page(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS,
+                    region: str = "us") -> HTMLResponse:
     catalogue = request.app.state.catalogue
-    schedule, error, record = None, None, None
-    if therapy:
-        try:
-            record = catalogue.lookup(therapy)
-            schedule = monitoring_schedule(therapy=record, start=date.fromisoformat(start or date.today().isoformat()),
-                                           months=months)
-        except UnknownTherapy as err:
-            error = err.message()
-        except (ScheduleError, ValueError) as err:
-            error = f"Please check the start date (YYYY-MM-DD) and months: {err}"
+    schedule, record, error = page_schedule(request, therapy, start, months, region) if therapy else (None, None, None)
     sources = catalogue.sources_of([s for e in schedule.events for s in e.sources]) if schedule else []
+    visits = [(day, list(events)) for day, events in groupby(schedule.events, key=lambda e: e.date)] if schedule else []
+    this_year = visits[0][0].year if visits else None
     return page(request, "monitoring.html", status=422 if error else 200, title="Monitoring schedule",
                 schedule=schedule, record=record, error=error, therapy=therapy, start=start, months=months,
-                therapies=[t for t in catalogue.by_category() if t.monitoring], sources=sources)
+                region=region, visits=visits, this_year=this_year,
+                therapies=[t for t in catalogue.by_category() if t.monitoring or t.dosing], sources=sources)
+
+
+@router.get("/monitoring.ics")
+def monitoring_calendar(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS,
+                        region: str = "us") -> Response:
+    """The same schedule as a calendar file to import into a phone or computer calendar."""
+    schedule, record, error = page_schedule(request, therapy, start, months, region)
+    if schedule is None or record is None:
+        return error_page(request, 422 if therapy else 404, error or "Choose a therapy first.")
+    filename = f"mscare-{record.id}-{schedule.start.isoformat()}.ics"
+    return Response(schedule_ics(schedule, record.display_name), media_type="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/relapse-check", response_class=HTMLResponse)
@@ -72,7 +103,11 @@ def relapse_page(request: Request, symptoms: str = "", hours: str = "", fever: b
         except (ValueError, RelapseInputError) as err:
             error = f"Please check your answers: {err}"
     sources = request.app.state.catalogue.sources_of(result.sources) if result else []
-    return page(request, "relapse.html", status=422 if error else 200, title="Relapse check", result=result,
+    outcomes = {"urgent": "Urgent: seek care now", "likely_relapse": "Likely relapse: contact your MS team today",
+                "possible_pseudo_relapse": "Possible pseudo-relapse", "unclear": "Not enough to say"}
+    title = f"{outcomes[result.outcome]} - relapse check" if result else "Relapse check"
+    return page(request, "relapse.html", status=422 if error else 200, title=title_for(title, error), result=result,
+                outcomes=outcomes,
                 error=error, flags=[(f.id, f.label) for f in load_lexicon().red_flags],
                 form={"symptoms": symptoms, "hours": hours, "fever": fever, "infection": infection, "heat": heat,
                       "stress": stress, "recent_steroids": recent_steroids, "red_flag": red_flag or []},
@@ -92,7 +127,12 @@ def options_page(request: Request, ms_type: str = "", age: str = "", pregnancy_p
             result = decision_options(profile=profile, catalogue=request.app.state.catalogue)
         except (ValueError, ProfileError) as err:
             error = f"Please check your answers: {err}"
-    return page(request, "options.html", status=422 if error else 200, title="Treatment options", result=result,
+    fits = cast(list[dict[str, Any]], result["fits"]) if result else []
+    cited = [sid for f in fits for r in [*f["reasons_for"], *f["reasons_against"]] for sid in r["sources"]]
+    sources = request.app.state.catalogue.sources_of(list(dict.fromkeys(cited)))
+    title = f"{len(fits)} therapies fit - treatment options" if result else "Treatment options"
+    return page(request, "options.html", status=422 if error else 200, title=title_for(title, error), result=result,
+                sources=sources, numbers=citation_numbers(sources), cited_once={"seen": []},
                 error=error, ms_types=MS_TYPES, routes=list(ROUTE_GROUPS), priorities=PRIORITIES,
                 form={"ms_type": ms_type, "age": age, "pregnancy_planned": pregnancy_planned, "jcv": jcv,
                       "route": route or [], "region": region, "priority": priority or [],

@@ -45,11 +45,17 @@ def paragraph_html(markdown: str) -> Markup:
     return inline_markdown(" ".join(lines))
 
 
+def long_date(value: date) -> str:
+    """A date as people write it: "25 November 2026"."""
+    return f"{value.day} {value:%B %Y}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("mscare", "templates"), autoescape=select_autoescape(["html"]))
     env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text)
     env.filters["paragraph_html"] = paragraph_html
+    env.filters["long_date"] = long_date
     return env
 
 
@@ -69,10 +75,15 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
                                       status_code=status)
 
 
+def title_for(title: str, error: str | None) -> str:
+    """A page title that says when the form needs fixing, so screen-reader users hear it first."""
+    return f"Please check your answers: {title}" if error else title
+
+
 def error_page(request: Request, status: int, message: str, suggestions: list[str] | None = None,
                base: str = "/therapies/") -> HTMLResponse:
     return page(request, "error.html", status=status, title="Not found" if status == 404 else "Please check",
-                message=message, suggestions=suggestions or [], suggestion_base=base)
+                message=message, suggestions=suggestions or [], suggestion_base=base, not_found=status == 404)
 
 
 def install_error_pages(app: FastAPI) -> None:
@@ -99,5 +110,6 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
 
 
-def citation_numbers(sources: list[dict[str, str]]) -> dict[str, int]:
-    return {s["id"]: i for i, s in enumerate(sources, 1)}
+def citation_numbers(sources: list[Any]) -> dict[str, int]:
+    """Source id -> its number on the page, for answer sources (dicts) and registry entries (models) alike."""
+    return {(s["id"] if isinstance(s, dict) else s.id): i for i, s in enumerate(sources, 1)}

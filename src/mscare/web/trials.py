@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from mscare.trials import TrialsError, UnknownTrial, get_trial, screen, search_trials
-from mscare.web.common import ListParam, error_page, page
+from mscare.web.common import ListParam, error_page, page, title_for
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,11 +39,14 @@ def trial_page(request: Request, nct_id: str, age: str = "", sex: str = "", ms_t
     if age.strip():
         try:
             result = screen(db_path=db_path, nct_id=trial.nct_id, age=float(age), sex=sex or None,
-                            ms_type=ms_type or None, edss=float(edss) if edss.strip() else None, dmts=dmt or [])
+                            ms_type=ms_type or None, edss=float(edss) if edss.strip() else None,
+                            dmts=[d for d in dmt or [] if d.strip()])  # an empty optional box means none
         except (TrialsError, ValueError) as err:
             error = f"Please check your answers: {err}"
     catalogue = request.app.state.catalogue
     therapies = [catalogue.therapies[t] for t in trial.therapy_ids if t in catalogue.therapies]
-    return page(request, "trial.html", status=422 if error else 200, title=trial.brief_title, trial=trial,
+    verdicts = {"may_qualify": "You may qualify", "likely_not": "Likely not eligible", "cant_tell": "We can't tell"}
+    title = f"{verdicts[result.verdict]}: {trial.brief_title}" if result else trial.brief_title
+    return page(request, "trial.html", status=422 if error else 200, title=title_for(title, error), trial=trial,
                 therapies=therapies, result=result, error=error,
                 form={"age": age, "sex": sex, "ms_type": ms_type, "edss": edss, "dmt": dmt or []})
