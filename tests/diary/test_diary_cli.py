@@ -127,7 +127,8 @@ def test_list_filters(cli: Cli) -> None:
 
 def expected_statuses(catalogue: Catalogue, therapy: str, start: dt.date, today: dt.date) -> dict[str, set[str]]:
     """Independent of the diary code: which scheduled (date, test) pairs fall in each status window."""
-    events = monitoring_schedule(therapy=catalogue.lookup(therapy), start=start, months=24).events
+    events = [e for e in monitoring_schedule(therapy=catalogue.lookup(therapy), start=start, months=24).events
+              if getattr(e, "kind", "test") != "dose"]
     soon = today + dt.timedelta(days=30)
     latest_past: dict[str, dt.date] = {}
     for e in events:
@@ -246,3 +247,16 @@ def test_due_after_stopping(cli: Cli) -> None:
     due = ok(cli("due", "--today", "2026-07-01", "--json"))["due"]
     assert due and {i["therapy"] for i in due} == {"alemtuzumab"}
     assert any(i["due"] > "2026-07-01" for i in due)
+
+
+def test_due_follows_the_region(cli: Cli) -> None:
+    """Mitoxantrone: the EU/UK label stops at fewer doses than the US one, so the before-dose checks end sooner."""
+    ok(cli("therapy", "add", "mitoxantrone", "--start", "2024-01-01", "--json"))
+    us = ok(cli("due", "--today", "2025-08-01", "--region", "us", "--json"))
+    eu = ok(cli("due", "--today", "2025-08-01", "--region", "eu", "--json"))
+    assert (us["region"], eu["region"]) == ("us", "eu")
+    last = {r["region"]: max(i["due"] for i in r["due"] if i["status"] == "overdue") for r in (us, eu)}
+    assert last["eu"] < last["us"] <= "2025-08-01"
+    bad(cli("due", "--region", "mars"), "--region")
+    eu_summary = cli("summary", "--today", "2025-08-01", "--region", "eu").stdout
+    assert [line for line in eu_summary.splitlines() if "overdue" in line][0].startswith(f"- {last['eu']}")

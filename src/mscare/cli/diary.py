@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from sqlalchemy.orm import Session
@@ -41,6 +41,7 @@ from mscare.diary.store import (
     transaction,
 )
 from mscare.diary.summary import build_summary, summary_html, summary_markdown
+from mscare.models import REGIONS, Region
 from mscare.render import table
 
 diary_app = typer.Typer(no_args_is_help=True, help="My MS diary: therapies, relapses, symptoms and tests, kept "
@@ -54,6 +55,7 @@ for sub, name in ((therapy_app, "therapy"), (relapse_app, "relapse"), (symptom_a
     diary_app.add_typer(sub, name=name)
 
 DateOpt = Annotated[str, typer.Option("--date", help="YYYY-MM-DD.")]
+RegionOpt = Annotated[str, typer.Option("--region", help="Whose label timetable: us, eu or uk.")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="Count from this day instead of today (YYYY-MM-DD).")]
 T = TypeVar("T")
 
@@ -104,6 +106,13 @@ def today_or(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         fail(f"--today must be a real date as YYYY-MM-DD, got {value!r}")
+
+
+def region_or_fail(value: str) -> Region:
+    key = value.strip().lower()
+    if key not in REGIONS:
+        fail(f"--region must be one of {', '.join(REGIONS)}, got {value!r}")
+    return cast(Region, key)
 
 
 def show_entry(entry: Entry, as_json: bool, verb: str = "Added") -> None:
@@ -232,12 +241,13 @@ def delete_cmd(entry_id: Annotated[str, typer.Argument(metavar="ID", help="The e
 @diary_app.command("due")
 def due_cmd(
     today: TodayOpt = None,
+    region: RegionOpt = "us",
     ics: Annotated[Path | None, typer.Option(help="Also write the due tests to this .ics calendar file.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Tests overdue, due in the next 30 days and next up, from your therapies' monitoring schedules."""
-    day = today_or(today)
-    report = read(lambda _d, s, c: due_tests(s, owner=LOCAL_OWNER, catalogue=c, today=day))
+    day, where = today_or(today), region_or_fail(region)
+    report = read(lambda _d, s, c: due_tests(s, owner=LOCAL_OWNER, catalogue=c, today=day, region=where))
     if ics is not None:
         save(ics, due_ics(report))
     if as_json:
@@ -256,13 +266,15 @@ def summary_cmd(
     months: Annotated[int, typer.Option(min=1, max=120, help="How many months back (1-120).")] = 6,
     output_format: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
     today: TodayOpt = None,
+    region: RegionOpt = "us",
     as_json: JsonFlag = False,
 ) -> None:
     """A printable summary for your next appointment."""
     if output_format not in ("md", "html"):
         fail(f"--format must be md or html, got {output_format!r}")
-    day = today_or(today)
-    summary = read(lambda _d, s, c: build_summary(s, owner=LOCAL_OWNER, catalogue=c, today=day, months=months))
+    day, where = today_or(today), region_or_fail(region)
+    summary = read(lambda _d, s, c: build_summary(s, owner=LOCAL_OWNER, catalogue=c, today=day, months=months,
+                                                  region=where))
     if as_json:
         emit_json(summary.to_json())
     else:

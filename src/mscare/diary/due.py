@@ -13,7 +13,7 @@ from mscare.care.monitoring import MAX_MONTHS, ScheduleError, monitoring_schedul
 from mscare.catalogue import Catalogue
 from mscare.diary.models import TherapyRow
 from mscare.diary.store import tests_done, therapy_periods
-from mscare.models import Therapy
+from mscare.models import REGIONS, Region, Therapy
 
 SOON_DAYS = 30  # "due soon": within this many days from today
 AHEAD_DAYS = 365  # the next test further ahead than this is not listed
@@ -41,11 +41,13 @@ class DueItem:
 @dataclass
 class DueReport:
     today: dt.date
+    region: Region = "us"
     due: list[DueItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"today": self.today.isoformat(), "due": [i.to_json() for i in self.due], "notes": self.notes}
+        return {"today": self.today.isoformat(), "region": self.region, "due": [i.to_json() for i in self.due],
+                "notes": self.notes}
 
 
 def due_id(therapy_id: str, when: dt.date, test: str) -> str:
@@ -59,15 +61,18 @@ def months_between(start: dt.date, end: dt.date) -> int:
 
 def is_course(therapy: Therapy) -> bool:
     """A fixed course (alemtuzumab, cladribine): its follow-up tests go on after the last dose."""
-    return therapy.dosing is not None and therapy.dosing.every_months is None
+    return therapy.dosing is not None and therapy.dosing.repeat is None
 
 
-def period_events(period: TherapyRow, therapy: Therapy, today: dt.date) -> list[DueItem]:
-    """Every scheduled test of one period up to a year from today (status filled in later)."""
+def period_events(period: TherapyRow, therapy: Therapy, today: dt.date, region: Region) -> list[DueItem]:
+    """Every scheduled test of one period up to a year from today (status filled in later); dose days are not
+    tests and are left out."""
     months = max(1, min(MAX_MONTHS, months_between(period.start, today + dt.timedelta(days=AHEAD_DAYS)) + 1))
-    schedule = monitoring_schedule(therapy=therapy, start=period.start, months=months)
+    schedule = monitoring_schedule(therapy=therapy, start=period.start, months=months, region=region)
     items = []
     for event in schedule.events:
+        if getattr(event, "kind", "test") == "dose":
+            continue
         if period.stop is not None and event.date > period.stop and not is_course(therapy):
             continue
         items.append(DueItem(id=due_id(therapy.id, event.date, event.test), therapy=therapy.id,
@@ -76,7 +81,8 @@ def period_events(period: TherapyRow, therapy: Therapy, today: dt.date) -> list[
     return items
 
 
-def scheduled_tests(session: Session, *, owner: str, catalogue: Catalogue, today: dt.date) -> list[DueItem]:
+def scheduled_tests(session: Session, *, owner: str, catalogue: Catalogue, today: dt.date,
+                    region: Region = "us") -> list[DueItem]:
     """All scheduled tests of all the owner's therapy periods, without status, one per id."""
     items: dict[str, DueItem] = {}
     for period in therapy_periods(session, owner=owner):
@@ -84,7 +90,7 @@ def scheduled_tests(session: Session, *, owner: str, catalogue: Catalogue, today
         if therapy is None:
             continue
         try:
-            events = period_events(period, therapy, today)
+            events = period_events(period, therapy, today, region)
         except ScheduleError:
             continue
         for item in events:
@@ -93,9 +99,9 @@ def scheduled_tests(session: Session, *, owner: str, catalogue: Catalogue, today
 
 
 def due_lookup(session: Session, *, owner: str, catalogue: Catalogue, today: dt.date) -> dict[str, tuple[str, str]]:
-    """Due id -> (therapy id, test), for checking ``test add --for``."""
-    return {i.id: (i.therapy, i.test) for i in scheduled_tests(session, owner=owner, catalogue=catalogue,
-                                                                today=today)}
+    """Due id -> (therapy id, test) in any region, for checking ``test add --for``."""
+    return {i.id: (i.therapy, i.test) for region in REGIONS
+            for i in scheduled_tests(session, owner=owner, catalogue=catalogue, today=today, region=region)}
 
 
 def ended_therapies(session: Session, *, owner: str, catalogue: Catalogue, today: dt.date) -> set[str]:
@@ -110,15 +116,16 @@ def with_status(item: DueItem, status: str) -> DueItem:
     return DueItem(item.id, item.therapy, item.therapy_name, item.test, item.due, status, item.why, item.sources)
 
 
-def due_tests(session: Session, *, owner: str, catalogue: Catalogue, today: dt.date) -> DueReport:
+def due_tests(session: Session, *, owner: str, catalogue: Catalogue, today: dt.date,
+              region: Region = "us") -> DueReport:
     """What is overdue, due in the next 30 days and next up, per therapy and test.
 
     A logged test for a due item clears it and every earlier item of the same test; of several missed items only
     the latest is listed.
     """
-    report = DueReport(today=today)
+    report = DueReport(today=today, region=region)
     ended = ended_therapies(session, owner=owner, catalogue=catalogue, today=today)
-    items = [i for i in scheduled_tests(session, owner=owner, catalogue=catalogue, today=today)
+    items = [i for i in scheduled_tests(session, owner=owner, catalogue=catalogue, today=today, region=region)
              if i.therapy not in ended]
     by_id = {i.id: i for i in items}
     cleared: dict[tuple[str, str], dt.date] = {}

@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from mscare.care.appointment import appointment_summary
-from mscare.care.monitoring import add_months
+from mscare.care.dosing import add_months
 from mscare.catalogue import Catalogue
 from mscare.diary.due import DueReport, due_tests
 from mscare.diary.inputs import ListQuery
 from mscare.diary.store import Entry, list_entries
+from mscare.models import Region
 from mscare.settings import DISCLAIMER
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -60,7 +61,7 @@ def pick_concerns(summary: Summary) -> list[str]:
 
 
 def build_summary(session: Session, *, owner: str, catalogue: Catalogue, today: dt.date,
-                  months: int = 6) -> Summary:
+                  months: int = 6, region: Region = "us") -> Summary:
     """Everything for the appointment, over the last ``months`` months."""
     since = add_months(today, -months)
     entries = list_entries(session, owner=owner, query=ListQuery(), catalogue=catalogue)
@@ -77,7 +78,7 @@ def build_summary(session: Session, *, owner: str, catalogue: Catalogue, today: 
             summary.symptoms.setdefault(entry.fields["label"], []).append(entry)
         else:
             summary.tests.append(entry)
-    summary.due = due_tests(session, owner=owner, catalogue=catalogue, today=today)
+    summary.due = due_tests(session, owner=owner, catalogue=catalogue, today=today, region=region)
     current = summary.current[-1] if summary.current else None
     prep = appointment_summary(catalogue=catalogue, therapy_name=current.fields["therapy"] if current else None,
                                concerns=pick_concerns(summary), today=today)
