@@ -260,3 +260,21 @@ def test_due_follows_the_region(cli: Cli) -> None:
     bad(cli("due", "--region", "mars"), "--region")
     eu_summary = cli("summary", "--today", "2025-08-01", "--region", "eu").stdout
     assert [line for line in eu_summary.splitlines() if "overdue" in line][0].startswith(f"- {last['eu']}")
+
+
+def test_symptom_list_is_content_with_sources(catalogue: Catalogue) -> None:
+    import yaml
+
+    from mscare.content import content_dir
+    from mscare.diary.inputs import symptom_names
+
+    data = yaml.safe_load((content_dir() / "diary" / "symptoms.yaml").read_text(encoding="utf-8"))
+    assert data["sources"] and set(data["sources"]) <= set(catalogue.sources)
+    assert list(symptom_names()) == ["fatigue", "pain", "walking", "balance", "bladder", "bowel", "vision", "mood",
+                                     "memory and thinking", "spasticity", "numbness", "sleep", "other"]
+
+
+def test_summary_of_an_empty_diary(cli: Cli) -> None:
+    result = cli("summary", "--today", "2026-07-01")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("- none recorded") == 4 and "## Questions:" in result.stdout
