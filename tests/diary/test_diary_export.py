@@ -38,6 +38,7 @@ def test_json_round_trip_and_idempotent_import(cli: Cli, tmp_path: Path, snapsho
     assert "7 entries written" in ok(cli("export", "--json", str(first)))
     document = json.loads(first.read_text(encoding="utf-8"))
     assert document["format"] == "mscare-diary" and len(document["entries"]) == 7
+    assert first.stat().st_mode & 0o777 == 0o600
     before = snapshot()
 
     for entry in ok(cli("list", "--json"))["entries"]:
@@ -120,7 +121,7 @@ def test_backup(cli: Cli, tmp_path: Path, engine_name: str) -> None:
     result = ok(cli("backup", str(path), "--json"))
     assert result["path"] == str(path)
     if engine_name == "sqlite":
-        assert result["format"] == "sqlite"
+        assert result["format"] == "sqlite" and path.stat().st_mode & 0o777 == 0o600
         with sqlite3.connect(path) as conn:
             counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                       for t in ("diary_therapy", "diary_relapse", "diary_symptom", "diary_test")]

@@ -35,7 +35,7 @@ def test_head_revision_matches_the_migration_scripts() -> None:
 def test_migrations_from_empty_sqlite(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "fresh.sqlite"
     diary = open_diary(f"sqlite:///{path}")
-    assert path.exists()
+    assert path.exists() and path.stat().st_mode & 0o777 == 0o600  # health records: owner only
     assert set(TABLES) <= set(inspect(diary.engine).get_table_names())
     assert current_revision(diary.engine) == HEAD_REVISION
     diary.close()

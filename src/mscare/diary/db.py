@@ -71,8 +71,11 @@ def normalise_url(raw: str) -> URL:
 
 def make_engine(url: URL) -> Engine:
     if url.drivername == "sqlite":
-        if url.database:
-            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if url.database and url.database != ":memory:":
+            path = Path(url.database).expanduser()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Health records: a new diary file is readable by its owner only (SQLite's journals copy the mode).
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         engine = create_engine(url)
 
         @event.listens_for(engine, "connect")

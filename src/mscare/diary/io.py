@@ -120,6 +120,7 @@ def backup(diary: Diary, *, owner: str, path: Path, catalogue: Catalogue) -> dic
         source = diary.engine.url.database or ""
         temp = path.with_name(f".{path.name}.partial")
         temp.unlink(missing_ok=True)
+        os.close(os.open(temp, os.O_CREAT | os.O_WRONLY, 0o600))
         src, dst = sqlite3.connect(source), sqlite3.connect(temp)
         try:
             src.backup(dst)
