@@ -171,3 +171,24 @@ def test_concurrent_first_use_migrates_once(engine_name: str, tmp_path: Path, re
     diary = open_diary(url)
     assert current_revision(diary.engine) == HEAD_REVISION
     diary.close()
+
+
+def test_database_failure_is_one_line(pg_server: Any, runner, cli_app,  # type: ignore[no-untyped-def]
+                                      monkeypatch: pytest.MonkeyPatch, mscare_home: Path) -> None:
+    """A write the server refuses (here a read-only role) ends with one line and exit 1, not a traceback."""
+    url = pg_server.create_database("readonly")
+    open_diary(url).close()
+    admin = open_diary(url)
+    with admin.engine.begin() as conn:
+        conn.execute(text("DROP ROLE IF EXISTS reader"))
+        conn.execute(text("CREATE ROLE reader LOGIN"))
+        conn.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"))
+    admin.close()
+    monkeypatch.setenv("MSCARE_DATABASE_URL", url.replace("postgres@", "reader@"))
+    result = runner.invoke(cli_app, ["diary", "symptom", "add", "--date", "2026-01-01", "--symptom", "pain",
+                                     "--score", "3"])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1 and "nothing was changed" in result.stderr and "permission denied" in (
+        result.stderr)
+    listed = runner.invoke(cli_app, ["diary", "list", "--json"])
+    assert listed.exit_code == 0 and json.loads(listed.stdout) == {"entries": []}

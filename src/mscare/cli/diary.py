@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from mscare.catalogue import Catalogue, UnknownTherapy, default_catalogue
@@ -76,6 +77,9 @@ def diary_errors() -> Iterator[None]:
         fail(err.message())
     except DiaryInputError as err:
         fail(str(err))
+    except SQLAlchemyError as err:  # e.g. the PostgreSQL server went away: nothing of this command was stored
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        fail(f"the diary database failed, nothing was changed: {reason}", code=1)
 
 
 def write(action: Callable[[Session, Catalogue], T]) -> T:
