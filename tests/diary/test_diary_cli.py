@@ -278,3 +278,9 @@ def test_summary_of_an_empty_diary(cli: Cli) -> None:
     result = cli("summary", "--today", "2026-07-01")
     assert result.exit_code == 0, result.output
     assert result.stdout.count("- none recorded") == 4 and "## Questions:" in result.stdout
+
+
+def test_summary_html_escapes_what_people_typed(cli: Cli) -> None:
+    ok(cli("relapse", "add", "--date", "2026-03-05", "--symptoms", "<script>alert(1)</script> & tingling", "--json"))
+    html = cli("summary", "--today", "2026-07-01", "--format", "html").stdout
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; tingling" in html
