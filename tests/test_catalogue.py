@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -325,3 +326,99 @@ def test_a_source_defined_twice_is_reported(content_copy: Path) -> None:
     (content_copy / "sources" / "zz-extra.yaml").write_text(yaml.safe_dump([first]), encoding="utf-8")
     problems = load_catalogue(content_copy, strict=False).problems
     assert f"sources/zz-extra.yaml: source id {first['id']!r} is defined twice" in problems
+
+
+# --- safety facts of the injected and infused DMTs and relapse treatments (issue 12) ---------------------
+
+INFUSED_AND_INJECTED_DMTS = [
+    "alemtuzumab", "glatiramer-acetate", "interferon-beta-1a-im", "interferon-beta-1a-sc", "interferon-beta-1b",
+    "peginterferon-beta-1a", "mitoxantrone", "natalizumab", "ocrelizumab", "ocrelizumab-hyaluronidase",
+    "ofatumumab", "ublituximab",
+]
+# Immunosuppressive records whose labels rule out live vaccines during treatment.
+NO_LIVE_VACCINES = ["alemtuzumab", "natalizumab", "ocrelizumab", "ocrelizumab-hyaluronidase", "ofatumumab",
+                    "ublituximab"]
+RELAPSE_TREATMENTS = ["methylprednisolone-iv", "oral-high-dose-steroids", "dexamethasone", "acth-gel",
+                      "plasma-exchange"]
+REGULATOR_HOSTS = {"fda-": ("fda.gov", "dailymed.nlm.nih.gov"), "ema-": ("ema.europa.eu",),
+                   "mhra-": ("gov.uk",), "nice-": ("nice.org.uk",)}
+
+
+@pytest.mark.parametrize("therapy_id", INFUSED_AND_INJECTED_DMTS)
+def test_every_injected_or_infused_dmt_lists_contraindications_and_vaccine_advice(
+    catalogue: Catalogue, therapy_id: str
+) -> None:
+    therapy = catalogue.therapies[therapy_id]
+    assert therapy.contraindications, therapy_id
+    assert therapy.vaccines is not None and "live" in therapy.vaccines.live.lower(), therapy_id
+    assert therapy.patient_guide is not None and therapy.patient_guide.when_to_call, therapy_id
+    assert therapy.last_reviewed == date(2026, 12, 6)
+
+
+@pytest.mark.parametrize("therapy_id", NO_LIVE_VACCINES)
+def test_immunosuppressive_records_rule_out_live_vaccines(catalogue: Catalogue, therapy_id: str) -> None:
+    vaccines = catalogue.therapies[therapy_id].vaccines
+    assert vaccines is not None
+    assert "live" in vaccines.live and ("do not" in vaccines.live.lower() or "avoided" in vaccines.live), vaccines.live
+
+
+@pytest.mark.parametrize("therapy_id", ["ocrelizumab", "ocrelizumab-hyaluronidase", "ofatumumab", "ublituximab"])
+def test_anti_cd20_records_give_live_and_non_live_vaccine_timing_before_the_first_dose(
+    catalogue: Catalogue, therapy_id: str
+) -> None:
+    vaccines = catalogue.therapies[therapy_id].vaccines
+    assert vaccines is not None and vaccines.before is not None
+    assert "4 weeks" in vaccines.before and "2 weeks" in vaccines.before, vaccines.before
+
+
+def test_ublituximab_contraception_and_vaccine_timing(catalogue: Catalogue) -> None:
+    therapy = catalogue.therapies["ublituximab"]
+    assert "6 months after the last infusion" in therapy.pregnancy  # US label
+    assert "at least 4 months after the" in therapy.pregnancy  # EU/UK label
+    vaccination = [m for m in therapy.monitoring if m.test.startswith("Vaccinations")]
+    assert [m.when for m in vaccination] == ["baseline"]
+    assert "4 weeks" in vaccination[0].why and "2 weeks" in vaccination[0].why
+    assert {c.text for c in therapy.contraindications if c.regions == ["us"]} >= {
+        "Active hepatitis B infection (positive HBsAg and anti-HBV tests)"}
+
+
+def test_mitoxantrone_checks_pregnancy_liver_and_heart_before_every_dose(catalogue: Catalogue) -> None:
+    therapy = catalogue.therapies["mitoxantrone"]
+    before_each = {m.test.split(",")[0].lower(): m for m in therapy.monitoring if m.when == "before each dose"}
+    assert any(test.startswith("pregnancy test") for test in before_each)
+    assert "liver function tests" in before_each
+    heart = next(m for m in therapy.monitoring if "LVEF" in m.test and m.when == "before each dose")
+    assert "below 50%" in heart.why
+    assert "breastfeeding should stop" in therapy.pregnancy
+
+
+def test_natalizumab_yearly_mri_re_informing_at_two_years_and_2005_suspension(catalogue: Catalogue) -> None:
+    therapy = catalogue.therapies["natalizumab"]
+    whens = {m.when: m.test for m in therapy.monitoring}
+    assert whens["every 12 months from month 12"] == "Full brain MRI"
+    assert "PML risk" in whens["month 24"]
+    note = therapy.approvals.us.note or ""
+    assert "February 2005" in note and "June 2006" in note
+
+
+def test_glatiramer_breastfeeding_follows_the_2022_eu_label(catalogue: Catalogue) -> None:
+    pregnancy = catalogue.therapies["glatiramer-acetate"].pregnancy
+    assert "February 2022" in pregnancy and "breastfeeding" in pregnancy
+    assert "weigh the benefits of breastfeeding" not in pregnancy
+
+
+@pytest.mark.parametrize("therapy_id", RELAPSE_TREATMENTS)
+def test_relapse_treatments_have_vaccine_advice_and_a_patient_guide(catalogue: Catalogue, therapy_id: str) -> None:
+    therapy = catalogue.therapies[therapy_id]
+    assert therapy.vaccines is not None and therapy.patient_guide is not None
+    if therapy.category == "relapse" and therapy_id != "plasma-exchange":
+        assert therapy.contraindications
+
+
+@pytest.mark.parametrize("therapy_id", INFUSED_AND_INJECTED_DMTS + RELAPSE_TREATMENTS)
+def test_regulator_named_source_ids_point_to_that_regulator(catalogue: Catalogue, therapy_id: str) -> None:
+    for source_id in catalogue.therapies[therapy_id].cited():
+        for prefix, hosts in REGULATOR_HOSTS.items():
+            if source_id.startswith(prefix):
+                host = urlparse(catalogue.sources[source_id].url).hostname or ""
+                assert any(host == h or host.endswith("." + h) for h in hosts), (source_id, host)

@@ -11,6 +11,9 @@ import yaml
 
 from mscare.catalogue import Catalogue
 from mscare.check import CheckReport, forbidden_claims, run_check
+from mscare.check_sources import Policy, check_sources
+from mscare.models import Source, Therapy
+from mscare.sources import load_tier_rules, source_tier
 from mscare.topics import MAX_PATIENT_GRADE, load_topics, plain_text
 
 REMINDER_LINE = "*This is general information, not personal medical advice. Talk to your MS team about your own care.*"
@@ -220,3 +223,159 @@ def test_a_red_flag_without_urgent_advice_is_reported(content_copy: Path) -> Non
         encoding="utf-8")
     problems = run_check(content_copy).problems
     assert any("zz-red-flag" in p and "urgent care" in p for p in problems)
+
+
+# --- source tiers and the source rules ----------------------------------------------------------------
+
+STRICT = Policy(tier3_max_share=0.15, enforcement={})  # every rule an error
+ANY_SHARE = Policy(tier3_max_share=1.0, enforcement={})  # every rule an error, any tier-3 share
+
+
+def src(source_id: str, url: str, kind: str = "label") -> Source:
+    return Source(id=source_id, title=f"Title of {source_id}", publisher="Publisher", url=url,
+                  accessed=date(2026, 12, 6), kind=kind)  # type: ignore[arg-type]
+
+
+REGISTRY = {s.id: s for s in [
+    src("fda-drug-label", "https://www.accessdata.fda.gov/drugsatfda_docs/label/2024/x.pdf"),
+    src("ema-drug-epar", "https://www.ema.europa.eu/en/medicines/human/EPAR/x"),
+    src("paper-trial", "https://pubmed.ncbi.nlm.nih.gov/123/", kind="paper"),
+    src("copy-drug-label", "https://fda.report/DailyMed/abc"),
+    src("news-drug", "https://www.fiercebiotech.com/x", kind="news"),
+]}
+
+
+def therapy(**fields: object) -> Therapy:
+    record: dict[str, object] = {
+        "id": "testdrug", "generic_name": "testdrug", "category": "dmt", "drug_class": "test class",
+        "mechanism": "Calms the immune system in a way tests can follow.", "routes": ["oral"],
+        "schedule": "10 mg once a day", "approvals": {"us": {"status": "approved"}, "eu": {"status": "not_approved"}},
+        "efficacy": "moderate", "key_risks": ["infections"], "pregnancy": "Use contraception.",
+        "last_reviewed": "2026-12-06", "sources": ["fda-drug-label"],
+        "contraindications": [{"text": "Active serious infection", "sources": ["fda-drug-label"]}],
+        "vaccines": {"live": "Avoid live vaccines during treatment.", "sources": ["fda-drug-label"]},
+    }
+    record.update(fields)
+    return Therapy.model_validate(record)
+
+
+def findings(*therapies: Therapy, policy: Policy = STRICT, registry: dict[str, Source] | None = None):
+    return check_sources(therapies, registry or REGISTRY, rules=load_tier_rules(), policy=policy)
+
+
+@pytest.mark.parametrize(("url", "kind", "tier"), [
+    ("https://api.fda.gov/drug/label.json?search=x", "label", 1),
+    ("https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=x", "label", 1),
+    ("https://www.ema.europa.eu/en/medicines/human/EPAR/x", "label", 1),
+    ("https://ec.europa.eu/health/documents/community-register/2024/x.pdf", "label", 1),
+    ("https://www.medicines.org.uk/emc/product/1/smpc", "label", 1),
+    ("https://www.gov.uk/drug-safety-update/x", "agency", 1),
+    ("https://www.nice.org.uk/guidance/ng220", "guideline", 1),
+    ("https://pubmed.ncbi.nlm.nih.gov/1/", "guideline", 1),  # an official guideline's journal record
+    ("https://pubmed.ncbi.nlm.nih.gov/1/", "paper", 2),
+    ("https://doi.org/10.1/x", "paper", 2),
+    ("https://www.nationalmssociety.org/x", "society", 2),
+    ("https://www.nhs.uk/medicines/x", "agency", 2),
+    ("https://www.gov.uk/access-to-work", "agency", 2),  # gov.uk, but not the MHRA
+    ("https://fda.report/DailyMed/x", "label", 3),  # a label mirror, whatever its kind says
+    ("https://www.drugs.com/pro/x.html", "label", 3),
+    ("https://notfda.gov.example.com/x", "label", 3),
+])
+def test_source_tier_follows_host_and_kind(url: str, kind: str, tier: int) -> None:
+    assert source_tier(src("any-source", url, kind)) == tier
+
+
+def test_a_safety_field_without_a_tier1_source_is_an_error() -> None:
+    record = therapy(field_sources={"pregnancy": ["paper-trial", "copy-drug-label"]})
+    assert findings(record, policy=ANY_SHARE).problems == [
+        "therapies/testdrug.yaml: pregnancy: no tier-1 source (regulator label or official guideline); "
+        "cite one or add an unverified entry 'pregnancy: reason'"
+    ]
+
+
+def test_each_monitoring_item_needs_a_tier1_source() -> None:
+    monitoring = [{"test": "Liver tests", "when": "baseline", "why": "Label.", "sources": ["fda-drug-label"]},
+                  {"test": "Blood count", "when": "every 6 months", "why": "Copy.", "sources": ["copy-drug-label"]}]
+    problems = findings(therapy(monitoring=monitoring), policy=ANY_SHARE).problems
+    assert [p.split(": ")[1] for p in problems] == ["monitoring"]
+
+
+def test_an_unverified_entry_turns_the_missing_tier1_source_into_a_counted_warning() -> None:
+    record = therapy(field_sources={"pregnancy": ["news-drug"]},
+                     unverified=["pregnancy: the regulator's label was not available; a news report was used."])
+    result = findings(record, policy=ANY_SHARE)
+    assert result.problems == []
+    assert "1 safety fields have no tier-1 source yet and are marked unverified: testdrug pregnancy" in result.warnings
+
+
+def test_symptomatic_records_need_no_tier1_source() -> None:
+    record = therapy(category="symptomatic", sources=["paper-trial"], contraindications=[], vaccines=None)
+    assert findings(record, policy=ANY_SHARE).problems == []
+
+
+def test_tier3_share_above_the_limit_is_reported_with_its_figure() -> None:
+    record = therapy(field_sources={"notes": ["copy-drug-label"], "pregnancy": ["fda-drug-label"]})
+    result = findings(record)
+    # 5 citations: sources, 2 field_sources lists, contraindications[0], vaccines; one of them tier 3.
+    assert result.citations == 5
+    assert result.shares == {1: 0.8, 2: 0.0, 3: 0.2}
+    assert "tier-3 sources are 20% of 5 therapy citations; at most 15% allowed" in result.problems
+    relaxed = findings(record, policy=Policy(tier3_max_share=0.15, enforcement={"tier3_share": "warning"}))
+    assert "tier-3 sources are 20% of 5 therapy citations; at most 15% allowed" in relaxed.warnings
+    assert relaxed.problems == []
+
+
+def test_a_regulator_id_must_point_to_that_regulator() -> None:
+    registry = {**REGISTRY, "fda-drug-copy": src("fda-drug-copy", "https://fda.report/DailyMed/abc"),
+                "ema-drug-news": src("ema-drug-news", "https://www.einpresswire.com/article/1"),
+                "mhra-drug-dsu": src("mhra-drug-dsu", "https://www.gov.uk/drug-safety-update/x"),
+                "nice-drug-ta": src("nice-drug-ta", "https://nice.org.uk/guidance/ta1")}
+    problems = findings(therapy(), registry=registry).problems
+    assert problems == [
+        "sources: fda-drug-copy: an id starting 'fda-' must point to that regulator, not https://fda.report/DailyMed/abc",
+        "sources: ema-drug-news: an id starting 'ema-' must point to that regulator, "
+        "not https://www.einpresswire.com/article/1",
+    ]
+
+
+@pytest.mark.parametrize(("url", "flagged"), [
+    ("https://sit.mimsdev.com/singapore/drug/info/x", True),
+    ("https://staging.medtruth.com/articles/x", True),
+    ("https://dev.rosemontpharma.com/x", True),
+    ("https://test.example.org/x", True),
+    ("https://www.mims.com/x", False),
+    ("https://latest.example.org/x", False),  # "test." inside a longer label is not a test host
+    ("https://devon.nhs.uk/x", False),
+])
+def test_development_staging_and_test_hosts_are_reported(url: str, flagged: bool) -> None:
+    registry = {**REGISTRY, "some-copy": src("some-copy", url)}
+    problems = findings(therapy(), registry=registry).problems
+    assert (f"sources: some-copy: {url} is a development, staging or test host" in problems) is flagged
+
+
+def test_a_source_cited_twice_in_one_list_is_reported() -> None:
+    record = therapy(sources=["fda-drug-label", "fda-drug-label"], field_sources={"notes": ["news-drug", "news-drug"]})
+    problems = [p for p in findings(record).problems if "more than once" in p]
+    assert problems == ["therapies/testdrug.yaml: sources: cites fda-drug-label more than once",
+                        "therapies/testdrug.yaml: field_sources.notes: cites news-drug more than once"]
+
+
+def test_an_approved_dmt_without_contraindications_or_vaccines_fails() -> None:
+    problems = findings(therapy(contraindications=[], vaccines=None)).problems
+    assert "therapies/testdrug.yaml: an approved DMT must fill contraindications" in problems
+    assert "therapies/testdrug.yaml: an approved DMT must fill vaccines" in problems
+
+
+@pytest.mark.parametrize("status", ["withdrawn", "under_review", "not_approved"])
+def test_withdrawn_and_investigational_dmts_need_no_contraindications(status: str) -> None:
+    record = therapy(contraindications=[], vaccines=None,
+                     approvals={"us": {"status": status}, "eu": {"status": "not_approved"}})
+    assert [p for p in findings(record).problems if "must fill" in p] == []
+
+
+def test_packaged_check_reports_tier_shares(report: CheckReport) -> None:
+    assert set(report.tier_shares) == {1, 2, 3}
+    assert abs(sum(report.tier_shares.values()) - 1) < 1e-9
+    assert report.citations > 1000
+    tier3_warnings = [w for w in report.warnings + report.problems if w.startswith("tier-3 sources are")]
+    assert (report.tier_shares[3] > report.tier3_max_share) == bool(tier3_warnings)

@@ -189,7 +189,7 @@ def test_check_exits_0_and_prints_the_readability_report(runner: CliRunner, cli_
 def test_check_json(runner: CliRunner, cli_app: typer.Typer) -> None:
     result = run(runner, cli_app, "check", "--json")
     report = json.loads(result.stdout)
-    assert set(report) == {"ok", "therapies", "sources", "topics", "problems", "warnings", "readability"}
+    assert set(report) == {"ok", "therapies", "sources", "topics", "problems", "warnings", "readability", "tiers"}
     assert result.exit_code == (0 if report["ok"] else 1)
     assert report["ok"] == (report["problems"] == [])
     assert len(report["readability"]) == report["topics"]
@@ -244,3 +244,64 @@ def test_therapies_list_wraps_long_cells_and_uses_plain_words(runner, cli_app) -
     assert "…" not in result.stdout  # nothing is cut
     assert "disease-modifying" in result.stdout and "by mouth" in result.stdout
     assert "cladribine tablets (US)" in result.stdout  # the wrapped rest of a long brand cell
+
+
+# --- safety fields and source tiers -------------------------------------------------------------------
+
+
+def test_therapies_show_prints_contraindications_interactions_and_the_patient_guide(
+    runner: CliRunner, cli_app: typer.Typer,
+) -> None:
+    result = run(runner, cli_app, "therapies", "show", "ampyra")
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\s+", " ", result.stdout)
+    assert "Who should not take it: - Any seizure in the past" in text
+    assert "(creatinine clearance 50 mL/min or less) (US only) [dailymed-dalfampridine-er-label, mpr-ampyra]" in text
+    assert "(creatinine clearance below 80 mL/min) (EU and UK only) [ema-fampyra-epar]" in text
+    assert "Other medicines and food: - Cimetidine and other OCT2 inhibitors:" in text
+    for heading in ["How to take it:", "If you miss a dose:", "What to avoid:",
+                    "When to call your MS team or get urgent help:", "How soon it works:"]:
+        assert heading in text
+    assert "Skip the missed dose" in text
+    assert "Not yet verified: pregnancy: checked against a drug-information summary" in text
+
+
+def test_therapies_show_json_has_the_safety_fields_and_source_tiers(runner: CliRunner, cli_app: typer.Typer) -> None:
+    result = run(runner, cli_app, "therapies", "show", "dalfampridine", "--json")
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    seizures = record["contraindications"][0]
+    assert seizures["text"].startswith("Any seizure in the past")
+    assert seizures["regions"] == ["us", "eu", "uk"]
+    assert [c["regions"] for c in record["contraindications"][1:3]] == [["us"], ["eu", "uk"]]
+    assert record["interactions"][0]["agent"] == "Cimetidine and other OCT2 inhibitors"
+    assert record["patient_guide"]["onset"].startswith("If it is going to help")
+    assert record["vaccines"] is None
+    tiers = {s["id"]: s["tier"] for s in record["source_details"]}
+    assert tiers["dailymed-dalfampridine-er-label"] == 1
+    assert tiers["mstrust-fampridine"] == 2
+    assert tiers["mpr-ampyra"] == 3
+
+
+def test_sources_command_lists_tiers_and_filters(runner: CliRunner, cli_app: typer.Typer,
+                                                 catalogue: Catalogue) -> None:
+    everything = json.loads(run(runner, cli_app, "sources", "--json").stdout)
+    assert len(everything) == len(catalogue.sources)
+    assert {s["tier"] for s in everything} == {1, 2, 3}
+    tier1 = json.loads(run(runner, cli_app, "sources", "--tier", "1", "--json").stdout)
+    assert tier1 and all(s["tier"] == 1 for s in tier1)
+    assert "fda-dalfampridine-label" in {s["id"] for s in tier1}
+    table = run(runner, cli_app, "sources", "--tier", "3")
+    assert table.exit_code == 0 and "mpr-ampyra" in table.stdout
+    bad = run(runner, cli_app, "sources", "--tier", "4")
+    assert bad.exit_code == 2
+
+
+def test_check_json_reports_tier_shares(runner: CliRunner, cli_app: typer.Typer) -> None:
+    result = run(runner, cli_app, "check", "--json")
+    body = json.loads(result.stdout)
+    shares = body["tiers"]["shares"]
+    assert set(shares) == {"1", "2", "3"}
+    assert abs(sum(shares.values()) - 1) < 0.01
+    assert body["tiers"]["tier3_max_share"] == 0.15
+    assert body["tiers"]["citations"] > 1000

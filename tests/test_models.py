@@ -153,4 +153,10 @@ def test_cited_collects_every_source_id_in_the_record(natalizumab_raw: dict[str,
         expected |= set(item["sources"])
     for ids in (natalizumab_raw.get("field_sources") or {}).values():
         expected |= set(ids)
+    for part in [*natalizumab_raw.get("contraindications", []), *natalizumab_raw.get("interactions", [])]:
+        expected |= set(part["sources"])
+    for key in ("vaccines", "patient_guide"):
+        if natalizumab_raw.get(key):
+            expected |= set(natalizumab_raw[key]["sources"])
+    assert natalizumab_raw["contraindications"] and natalizumab_raw["vaccines"]  # the record fills the new fields
     assert therapy.cited() == expected

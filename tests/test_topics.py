@@ -185,3 +185,31 @@ def test_a_list_reads_as_one_sentence_in_a_passage_and_as_items_for_readability(
     markdown = "- numbness in one leg\n- blurred vision\n- tiredness"
     assert plain_text(markdown) == "numbness in one leg; blurred vision; tiredness."
     assert plain_text(markdown, list_items_as_sentences=True) == "numbness in one leg. blurred vision. tiredness."
+
+
+# Articles added for issue 13 (subjects the NHS and MS charities cover that the first 32 did not).
+NEW_ARTICLES = [
+    "how-ms-is-diagnosed",
+    "numbness-tingling-and-dizziness",
+    "caring-for-someone-with-ms",
+    "advanced-ms-and-palliative-care",
+    "sleep",
+    "speech-and-swallowing",
+    "how-ms-drugs-work",
+    "menopause",
+    "ageing-with-ms",
+    "ms-in-children-and-teenagers",
+    "equipment-and-home-adaptations",
+    "money-benefits-and-insurance",
+    "relationships-and-intimacy",
+]
+
+
+@pytest.mark.parametrize("slug", NEW_ARTICLES)
+def test_new_article_is_for_patients_readable_and_linked_to_an_older_article(
+        topics: dict[str, Topic], slug: str) -> None:
+    topic = topics[slug]
+    assert topic.meta.audience == "patient"
+    assert 0 < topic.grade() <= 9.5
+    older = [r for r in topic.meta.related if r in topics and r not in NEW_ARTICLES]
+    assert older, slug

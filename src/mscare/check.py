@@ -10,7 +10,9 @@ from pathlib import Path
 import yaml
 
 from mscare.catalogue import load_catalogue
+from mscare.check_sources import check_sources, load_policy
 from mscare.content import content_dir
+from mscare.sources import load_tier_rules
 from mscare.topics import load_topics, topic_problems
 
 # Claims no mscare text may make, whatever the file (medical-safety rule: MS has no cure).
@@ -29,6 +31,9 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     readability: list[dict[str, object]] = field(default_factory=list)
+    tier_shares: dict[int, float] = field(default_factory=dict)  # share of therapy citations per source tier
+    citations: int = 0
+    tier3_max_share: float = 0.15
 
     @property
     def ok(self) -> bool:
@@ -112,6 +117,13 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
     cited |= engine_cited
     for source_id in sorted(engine_cited - set(catalogue.sources)):
         report.problems.append(f"lexicon or care data cites unknown source {source_id!r}")
+    policy = load_policy(root)
+    findings = check_sources(catalogue.therapies.values(), catalogue.sources, rules=load_tier_rules(root),
+                             policy=policy)
+    report.problems += findings.problems
+    report.warnings += findings.warnings
+    report.tier_shares, report.citations = findings.shares, findings.citations
+    report.tier3_max_share = policy.tier3_max_share
     unused = sorted(set(catalogue.sources) - cited)
     if unused:
         report.warnings.append(f"{len(unused)} sources are never cited: {', '.join(unused[:10])}")

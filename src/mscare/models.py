@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
-SourceKind = Literal["label", "guideline", "society", "agency", "paper"]
+SourceKind = Literal["label", "guideline", "society", "agency", "paper", "news"]
 Category = Literal["dmt", "relapse", "symptomatic", "off_label", "procedure"]
 Route = Literal[
     "oral", "iv", "sc", "im", "intrathecal", "intradetrusor", "oromucosal", "nasal",

@@ -6,11 +6,13 @@ from typing import Any
 
 from mscare.catalogue import Catalogue
 from mscare.models import Source, Therapy
+from mscare.sources import source_tier
 from mscare.topics import Topic
 
 
 def source_json(source: Source) -> dict[str, Any]:
-    return source.model_dump(mode="json")
+    """A registry entry plus its tier (1 regulator or guideline, 2 paper or society, 3 other)."""
+    return {**source.model_dump(mode="json"), "tier": source_tier(source)}
 
 
 def therapy_json(therapy: Therapy, catalogue: Catalogue) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -365,3 +366,47 @@ def test_odd_input_never_causes_a_server_error(api_client: Any, value: str) -> N
         elif url.startswith("/api/") and response.status_code >= 400:
             assert response.json()["detail"], f"{url} {params!r:.120}: an API error names its cause"
     assert not failures, "server errors:\n" + "\n".join(failures)
+
+
+# --- safety fields and source tiers -------------------------------------------------------------------
+
+
+def test_therapy_json_carries_contraindications_interactions_and_guide(api_client: Any) -> None:
+    body = get_json(api_client, "/api/therapies/fampyra")
+    assert body["id"] == "dalfampridine"
+    texts = [c["text"] for c in body["contraindications"]]
+    assert texts[0].startswith("Any seizure in the past")
+    assert all(c["sources"] for c in body["contraindications"])
+    assert body["patient_guide"]["missed_dose"].startswith("Skip the missed dose")
+    assert {s["id"]: s["tier"] for s in body["source_details"]}["dailymed-dalfampridine-er-label"] == 1
+
+
+def test_sources_api_gives_tiers_and_rejects_an_unknown_tier(api_client: Any) -> None:
+    everything = get_json(api_client, "/api/sources")
+    assert {s["tier"] for s in everything} == {1, 2, 3}
+    tier2 = get_json(api_client, "/api/sources", tier=2)
+    assert tier2 and {s["tier"] for s in tier2} == {2}
+    assert len(tier2) < len(everything)
+    error = get_json(api_client, "/api/sources", status=422, tier=7)
+    assert error["detail"]
+
+
+def test_therapy_page_shows_the_safety_fields_with_numbered_citations(api_client: Any) -> None:
+    response = api_client.get("/therapies/dalfampridine")
+    assert response.status_code == 200
+    html = response.text
+    for heading in ["Who should not take it", "Other medicines and food", "Using it day to day", "How to take it",
+                    "If you miss a dose", "What to avoid", "When to call your MS team or get urgent help",
+                    "How soon it works"]:
+        assert f">{heading}</h" in html
+    assert '<strong class="region">(US only)</strong>' in html
+    assert '<strong class="region">(EU and UK only)</strong>' in html
+    assert 'href="#dailymed-dalfampridine-er-label"' in html
+    assert '<li id="dailymed-dalfampridine-er-label">' in html
+
+
+def test_sources_page_has_a_tier_column(api_client: Any) -> None:
+    html = api_client.get("/sources").text
+    assert '<th scope="col">Tier</th>' in html
+    assert re.search(r'<tr id="dailymed-dalfampridine-er-label"><td class="tier">1</td>', html)
+    assert re.search(r'<tr id="mpr-ampyra"><td class="tier">3</td>', html)

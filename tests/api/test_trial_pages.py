@@ -52,12 +52,29 @@ def test_trial_page_errors_are_clear(client: Any, url: str, status: int) -> None
     assert client.get(url).status_code == status
 
 
-def test_topic_paragraph_markup_is_escaped_with_only_links_and_bold() -> None:
-    from mscare.web.common import paragraph_html
+def test_topic_paragraph_markup_is_escaped_commonmark_with_numbered_citations() -> None:
+    from mscare.web.markdown import paragraph_html
 
-    html = str(paragraph_html("**Note**: see [relapses](relapses) <script>alert(1)</script> [@core-ec-112]"))
+    html = str(paragraph_html("**Note**: see [relapses](relapses) <script>alert(1)</script> [@core-ec-112]",
+                              {"core-ec-112": 3}))
     assert '<a href="/topics/relapses">relapses</a>' in html and "<strong>Note</strong>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html and "[@" not in html
-    assert str(paragraph_html("- one\n- two")) == "<ul><li>one</li><li>two</li></ul>"
+    assert '<a class="cite" href="#source-3" id="cite-3" aria-label="Source 3">[3]</a>' in html
+    assert str(paragraph_html("- one\n- two")).replace("\n", "") == "<ul><li>one</li><li>two</li></ul>"
     assert str(paragraph_html("*This is information, not advice.*")) == "<em>This is information, not advice.</em>"
-    assert "<em>" not in str(paragraph_html("snake_case_words and 2*3*4"))
+    assert "<em>" not in str(paragraph_html("snake_case_words"))
+    assert '<a href="javascript' not in str(paragraph_html("[x](javascript:alert(1))"))
+
+
+def test_topic_markdown_renders_tables_nested_lists_and_headings() -> None:
+    from mscare.web.markdown import paragraph_html
+
+    table = str(paragraph_html("| drug | route |\n|---|---|\n| natalizumab | infusion |"))
+    assert "<table>" in table and "<td>natalizumab</td>" in table
+    nested = str(paragraph_html("- one\n  - inner\n- two"))
+    assert nested.count("<ul>") == 2
+    assert "<h3>When to call</h3>" in str(paragraph_html("### When to call"))
+    env: dict[str, Any] = {}
+    first = str(paragraph_html("a [@x]", {"x": 1}, env))
+    again = str(paragraph_html("b [@x]", {"x": 1}, env))
+    assert 'id="cite-1"' in first and 'id="cite-1"' not in again  # one back-link target per number

@@ -284,3 +284,24 @@ def test_no_serious_accessibility_violations_on_a_phone(page_factory: Any, axe: 
     page.goto(A11Y_PAGES[name])
     severe, report = severe_violations(axe, page)
     assert not severe, f"{A11Y_PAGES[name]} at 375 px:\n{report}"
+
+
+def test_therapy_page_safety_sections_and_citations_in_a_browser(page: Any, screenshot: Any) -> None:
+    page.goto("/therapies/ampyra")
+    assert page.get_by_role("heading", name="Who should not take it").is_visible()
+    items = page.locator("ul.contraindications > li")
+    assert items.count() == 5
+    assert items.first.inner_text().startswith("Any seizure in the past")
+    assert "(US only)" in items.nth(1).inner_text()
+    guide = page.get_by_role("region", name="Using it day to day")
+    headings = [h.inner_text() for h in guide.get_by_role("heading", level=3).all()]
+    assert headings == ["How to take it", "If you miss a dose", "What to avoid",
+                        "When to call your MS team or get urgent help", "How soon it works"]
+    # A citation number jumps to its entry in the page's source list.
+    link = items.first.locator(".cites a").first
+    number = int(link.inner_text().strip("[]"))
+    link.click()
+    target = page.locator(":target")
+    assert target.evaluate("el => el.closest('ol.sources') !== null")
+    assert page.locator("ol.sources > li").nth(number - 1).get_attribute("id") == target.get_attribute("id")
+    screenshot(page, "therapy-dalfampridine-safety")

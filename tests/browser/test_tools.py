@@ -62,6 +62,8 @@ def test_relapse_result_comes_first_on_a_phone(page_factory: Any, screenshot: An
 def test_options_result_comes_first_on_a_phone(page_factory: Any) -> None:
     page = page_factory(**PHONE)
     page.goto("/options")
+    assert page.get_by_label("Type of MS").input_value() == ""  # no silent default
+    page.get_by_label("Type of MS").select_option(label="relapsing-remitting MS")
     with page.expect_navigation():
         page.get_by_role("button", name="Show options").click()
     assert result_is_on_the_first_screen(page)

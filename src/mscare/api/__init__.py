@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from mscare.api import ask, care, health, therapies, topics, trials
+from mscare.api import ask, care, health, sources, therapies, topics, trials
 
-ROUTERS: list[APIRouter] = [health.router, therapies.router, topics.router, ask.router, care.router, trials.router]
+ROUTERS: list[APIRouter] = [
+    health.router, therapies.router, sources.router, topics.router, ask.router, care.router, trials.router,
+]

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from mscare.catalogue import UnknownTherapy, default_catalogue
-from mscare.cli.common import CATEGORIES, JsonFlag, emit_json, fail, therapies_app, topics_app
+from mscare.cli.common import CATEGORIES, JsonFlag, app, emit_json, fail, therapies_app, topics_app
 from mscare.render import table, therapy_rows, therapy_view, wrap
-from mscare.serialize import therapy_json, topic_json
+from mscare.serialize import source_json, therapy_json, topic_json
 from mscare.settings import DISCLAIMER
 from mscare.topics import UnknownTopic, default_topics, find_topic
 
@@ -86,3 +86,20 @@ def topics_show(
     for source in catalogue.sources_of(topic.cited()):
         typer.echo(f"  [{source.id}] {source.title}. {source.publisher}. {source.url}")
     typer.echo(f"\nLast reviewed: {topic.meta.last_reviewed}")
+
+
+@app.command("sources")
+def sources_list(
+    tier: Annotated[int | None, typer.Option(min=1, max=3, help="Only sources of this tier (1, 2 or 3).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the source registry with each source's tier. Example: mscare sources --tier 1"""
+    items = [source_json(s) for s in sorted(default_catalogue().sources.values(), key=lambda s: s.id)]
+    items = [s for s in items if tier in (None, s["tier"])]
+    if as_json:
+        emit_json(items)
+        return
+    typer.echo(table(["id", "tier", "kind", "publisher"],
+                     [[s["id"], str(s["tier"]), s["kind"], s["publisher"]] for s in items], max_col=48))
+    typer.echo("\nTier 1: regulator label or official guideline; 2: peer-reviewed paper, MS society or health "
+               f"service; 3: other. {len(items)} sources.")

@@ -20,7 +20,9 @@ def check(as_json: JsonFlag = False) -> None:
     if as_json:
         emit_json({"ok": report.ok, "therapies": report.therapies, "sources": report.sources,
                    "topics": report.topics, "problems": report.problems, "warnings": report.warnings,
-                   "readability": report.readability})
+                   "readability": report.readability,
+                   "tiers": {"citations": report.citations, "tier3_max_share": report.tier3_max_share,
+                             "shares": {str(k): round(v, 3) for k, v in report.tier_shares.items()}}})
     else:
         typer.echo("Readability (Flesch-Kincaid grade; patient articles must be 10 or below):")
         rows = [[str(r["slug"]), str(r["audience"]), f"{r['grade']:.1f}"] for r in report.readability]
@@ -29,6 +31,9 @@ def check(as_json: JsonFlag = False) -> None:
         if grades:
             typer.echo(f"patient articles: mean grade {sum(grades) / len(grades):.1f}, max {max(grades):.1f}")
         typer.echo(f"\n{report.therapies} therapies, {report.sources} sources, {report.topics} topics.")
+        shares = ", ".join(f"tier {k} {v:.0%}" for k, v in report.tier_shares.items())
+        typer.echo(f"Therapy citations by source tier ({report.citations}): {shares} "
+                   f"(tier 3 at most {report.tier3_max_share:.0%}).")
         for warning in report.warnings:
             typer.echo(f"warning: {warning}")
         for problem in report.problems:

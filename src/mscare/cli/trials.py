@@ -105,7 +105,9 @@ def screen_cmd(
     try:
         result = screen(db_path=default_trials_path(), nct_id=nct_id, age=age, sex=sex, ms_type=ms_type, edss=edss,
                         dmts=dmt or [])
-    except (TrialInputError, UnknownTrial) as err:
+    except UnknownTrial as err:
+        fail(f"{err} Import it first: mscare trials import PATH")
+    except TrialInputError as err:
         fail(str(err))
     if as_json:
         emit_json(result.to_json())

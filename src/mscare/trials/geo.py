@@ -60,7 +60,7 @@ def find_city(text: str, connection: sqlite3.Connection | None) -> Place:
         rows = [r for r in rows if wanted in (city_key(r[1]), city_key(r[2]))]
     if not rows:
         raise TrialInputError(f"near: no imported trial has a site in {text.strip()!r}; "
-                              "give coordinates instead, e.g. --near 45.5152,-122.6784")
+                              "give coordinates instead, for example 45.5152,-122.6784")
     places = {", ".join(p for p in r[:3] if p): r for r in rows}
     if len(places) > 1:
         raise TrialInputError(f"near: {text.strip()!r} is ambiguous; say which: {'; '.join(places)}")

@@ -22,7 +22,7 @@ class UnknownTrial(TrialsError, LookupError):
     """No stored trial has this NCT id."""
 
     def __init__(self, nct_id: str):
-        super().__init__(f"No imported trial with id {nct_id!r}. Import it first: mscare trials import PATH")
+        super().__init__(f"No imported trial has the id {nct_id!r}. It may not have been imported on this computer.")
         self.nct_id = nct_id
 
 

@@ -103,7 +103,7 @@ def search_trials(*, db_path: Path, text: str | None = None, status: str | None 
     statuses = parse_statuses(status) if status else []
     phases = parse_phases(phase) if phase else []
     if within_km is not None and (near is None or not within_km > 0):
-        raise TrialInputError("within: needs --near and a distance above 0 km")
+        raise TrialInputError("within: give a place to search near, and a distance above 0 km")
     if limit is not None and limit < 1:
         raise TrialInputError(f"limit: must be at least 1, got {limit}")
     terms = WORD.findall(text or "")[:MAX_TERMS]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
@@ -12,37 +11,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mscare.catalogue import Catalogue
-from mscare.render import approval_text
+from mscare.labels import MS_TYPE, TRIAL_PHASE, labels
+from mscare.render import approval_text, guide_parts, region_label, vaccine_parts
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
-from mscare.topics import CITATION, LIST_ITEM
+from mscare.web.markdown import paragraph_html
 
 ListParam = Annotated[list[str] | None, Query()]  # repeated query parameters (?concern=a&concern=b)
-
-
-LINK = re.compile(r"\[([^\]]+)\]\(([a-z0-9][a-z0-9-]*)\)")
-BOLD = re.compile(r"\*\*([^*]+)\*\*")
-ITALIC = re.compile(r"(?<![*\w])[*_]([^*_]+)[*_](?![*\w])")
-
-
-def inline_markdown(text: str) -> Markup:
-    """Escape a paragraph's Markdown, then allow only bold, italics and links to other topics ("[text](slug)")."""
-    html = str(escape(CITATION.sub("", text).strip()))
-    html = LINK.sub(r'<a href="/topics/\2">\1</a>', html)
-    html = BOLD.sub(r"<strong>\1</strong>", html)
-    return Markup(ITALIC.sub(r"<em>\1</em>", html))
-
-
-def paragraph_html(markdown: str) -> Markup:
-    """A topic paragraph as HTML: a list becomes <ul>, other text a run of inline Markdown."""
-    lines = [line for line in markdown.splitlines() if line.strip()]
-    if lines and all(LIST_ITEM.match(line) for line in lines):
-        items = "".join(f"<li>{inline_markdown(LIST_ITEM.sub('', line))}</li>" for line in lines)
-        return Markup(f"<ul>{items}</ul>")
-    return inline_markdown(" ".join(lines))
 
 
 def long_date(value: date) -> str:
@@ -53,7 +30,9 @@ def long_date(value: date) -> str:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("mscare", "templates"), autoescape=select_autoescape(["html"]))
-    env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text)
+    env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text,
+                       phase_words=lambda codes: labels(TRIAL_PHASE, list(codes)), ms_type_words=MS_TYPE,
+                       region_label=region_label, guide_parts=guide_parts, vaccine_parts=vaccine_parts)
     env.filters["paragraph_html"] = paragraph_html
     env.filters["long_date"] = long_date
     return env

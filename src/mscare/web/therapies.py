@@ -9,6 +9,8 @@ from fastapi.responses import HTMLResponse
 
 from mscare.catalogue import Catalogue, UnknownTherapy
 from mscare.cli.common import CATEGORIES
+from mscare.serialize import source_json
+from mscare.sources import TIER_NAMES
 from mscare.trials import trials_for_therapy
 from mscare.web.common import error_page, page
 
@@ -46,8 +48,9 @@ def therapy_page(request: Request, name: str) -> HTMLResponse:
     except UnknownTherapy as err:
         return error_page(request, 404, err.message(), err.suggestions)
     trials = linked_trials(request, therapy.id)
-    return page(request, "therapy.html", title=therapy.generic_name, t=therapy,
-                sources=catalogue.sources_of(sorted(therapy.cited())), trials=trials)
+    sources = catalogue.sources_of(sorted(therapy.cited()))
+    return page(request, "therapy.html", title=therapy.generic_name, t=therapy, sources=sources,
+                cite={s.id: number for number, s in enumerate(sources, 1)}, trials=trials)
 
 
 def linked_trials(request: Request, therapy_id: str) -> list[Any]:
@@ -58,5 +61,5 @@ def linked_trials(request: Request, therapy_id: str) -> list[Any]:
 
 @router.get("/sources", response_class=HTMLResponse)
 def sources_page(request: Request) -> HTMLResponse:
-    sources = sorted(request.app.state.catalogue.sources.values(), key=lambda s: s.id)
-    return page(request, "sources.html", title="Source registry", sources=sources)
+    sources = [source_json(s) for s in sorted(request.app.state.catalogue.sources.values(), key=lambda s: s.id)]
+    return page(request, "sources.html", title="Source registry", sources=sources, tier_names=TIER_NAMES)

@@ -26,4 +26,5 @@ def topic_page(request: Request, slug: str) -> HTMLResponse:
     sources = request.app.state.catalogue.sources_of(topic.cited())
     numbers = {s.id: i for i, s in enumerate(sources, 1)}
     return page(request, "topic.html", title=topic.meta.title, topic=topic, sources=sources, numbers=numbers,
+                cite_env={},
                 topics=request.app.state.topics)
