@@ -76,7 +76,7 @@ def serve(
 
 def register_commands() -> None:
     """Import every command module so its commands join ``app`` (one module per feature)."""
-    from mscare.cli import ask, care, catalogue, trials  # noqa: F401
+    from mscare.cli import ask, care, catalogue, diary, trials  # noqa: F401
 
 
 def main() -> None:
