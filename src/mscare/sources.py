@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
@@ -116,3 +116,16 @@ def tier_shares(tiers: Iterable[Tier]) -> dict[int, float]:
     counted = list(tiers)
     total = len(counted) or 1
     return {tier: counted.count(tier) / total for tier in TIERS}
+
+
+def filter_sources(sources: Iterable[dict[str, Any]], *, words: str = "", publisher: str = "",
+                   tier: int | None = None) -> list[dict[str, Any]]:
+    """Sources (as ``source_json`` dicts) whose title, publisher or id holds every word, by publisher and tier."""
+    wanted = words.lower().split()
+    found = []
+    for source in sources:
+        haystack = f"{source['title']} {source['publisher']} {source['id']}".lower()
+        if all(w in haystack for w in wanted) and (not publisher or source["publisher"] == publisher) \
+                and (tier is None or source["tier"] == tier):
+            found.append(source)
+    return found

@@ -412,7 +412,20 @@ def test_therapy_page_shows_the_safety_fields_with_numbered_citations(api_client
 
 
 def test_sources_page_has_a_tier_column(api_client: Any) -> None:
-    html = api_client.get("/sources").text
+    html = api_client.get("/sources", params={"q": "ampyra"}).text
     assert '<th scope="col">Tier</th>' in html
-    assert re.search(r'<tr id="dailymed-dalfampridine-er-label"><td class="tier">1</td>', html)
-    assert re.search(r'<tr id="mpr-ampyra"><td class="tier">3</td>', html)
+    assert re.search(r'<tr id="mpr-ampyra"><td class="tier" data-label="Tier">3</td>', html)
+    html = api_client.get("/sources", params={"q": "dalfampridine", "tier": "1"}).text
+    assert re.search(r'<tr id="dailymed-dalfampridine-er-label"><td class="tier" data-label="Tier">1</td>', html)
+
+
+def test_sources_page_searches_filters_and_pages(api_client: Any) -> None:
+    first = api_client.get("/sources").text
+    assert first.count('<td class="tier"') == 50 and "Next page" in first  # one page, not the whole registry
+    only_nice = api_client.get("/sources", params={"publisher": "National Institute for Health and Care Excellence"})
+    rows = re.findall(r'<tr id="[^"]+"><td class="tier" data-label="Tier">(\d)</td>', only_nice.text)
+    assert rows and set(rows) == {"1"}
+    tier3 = api_client.get("/sources", params={"tier": "3"}).text
+    assert re.findall(r'data-label="Tier">(\d)<', tier3) and set(re.findall(r'data-label="Tier">(\d)<', tier3)) == {"3"}
+    nothing = api_client.get("/sources", params={"q": "zzzz-no-such-source"}).text
+    assert "<h2 id=\"results\" tabindex=\"-1\">0 sources" in nothing

@@ -78,6 +78,9 @@ def test_urgent_question_shows_the_urgent_banner(page: Any, screenshot: Any) -> 
     banner = page.get_by_role("alert")
     assert banner.count() == 1 and banner.is_visible()
     assert "urgent" in banner.inner_text().lower()
+    text = banner.inner_text()
+    assert "911 (US), 999 (UK) or 112 (EU)" in text  # the numbers to call, in the banner itself
+    assert len(text.split()) > 25  # and the advice itself, not only a pointer to it
     # The banner comes before the answer text.
     assert page.evaluate("""() => {
         const alert = document.querySelector('[role=alert]');

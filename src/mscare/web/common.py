@@ -19,14 +19,16 @@ from mscare.figures import figure_svg
 from mscare.labels import CATEGORY, MS_TYPE, ROUTE, TRIAL_PHASE, labels
 from mscare.render import approval_text, guide_parts, region_label, vaccine_parts
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
+from mscare.urgent import numbers_line
 from mscare.web.markdown import paragraph_html
 
 ListParam = Annotated[list[str] | None, Query()]  # repeated query parameters (?concern=a&concern=b)
 
 
-def long_date(value: date) -> str:
-    """A date as people write it: "25 November 2026"."""
-    return f"{value.day} {value:%B %Y}"
+def long_date(value: date | str) -> str:
+    """A date (or an ISO date string) as people write it: "25 November 2026"."""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
 
 
 @lru_cache(maxsize=1)
@@ -35,7 +37,7 @@ def environment() -> Environment:
     env.globals.update(disclaimer=DISCLAIMER, max_question=MAX_QUESTION_CHARS, approval_text=approval_text,
                        phase_words=lambda codes: labels(TRIAL_PHASE, list(codes)), ms_type_words=MS_TYPE,
                        route_words=lambda codes: labels(ROUTE, list(codes)), category_words=CATEGORY,
-                       ms_type_list=lambda codes: labels(MS_TYPE, list(codes)),
+                       ms_type_list=lambda codes: labels(MS_TYPE, list(codes)), emergency_line=numbers_line(),
                        region_label=region_label, guide_parts=guide_parts, vaccine_parts=vaccine_parts)
     env.filters["paragraph_html"] = paragraph_html
     env.filters["long_date"] = long_date

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from mscare.catalogue import Catalogue, UnknownTherapy
 from mscare.cli.common import CATEGORIES
 from mscare.serialize import source_json
-from mscare.sources import TIER_NAMES
+from mscare.sources import TIER_NAMES, filter_sources
 from mscare.trials import trials_for_therapy
 from mscare.web.common import error_page, page
 
@@ -59,7 +59,20 @@ def linked_trials(request: Request, therapy_id: str) -> list[Any]:
     return list(trials_for_therapy(db_path=request.app.state.trials_db, therapy_id=therapy_id))
 
 
+SOURCES_PER_PAGE = 50
+
+
 @router.get("/sources", response_class=HTMLResponse)
-def sources_page(request: Request) -> HTMLResponse:
-    sources = [source_json(s) for s in sorted(request.app.state.catalogue.sources.values(), key=lambda s: s.id)]
-    return page(request, "sources.html", title="Source registry", sources=sources, tier_names=TIER_NAMES)
+def sources_page(request: Request, q: str = "", publisher: str = "", tier: str = "", page_number: int = 1
+                 ) -> HTMLResponse:
+    everything = [source_json(s) for s in sorted(request.app.state.catalogue.sources.values(),
+                                                 key=lambda s: s.title.lower())]
+    chosen_tier = int(tier) if tier in {"1", "2", "3"} else None
+    found = filter_sources(everything, words=q[:200], publisher=publisher, tier=chosen_tier)
+    pages = max(1, -(-len(found) // SOURCES_PER_PAGE))
+    current = min(max(page_number, 1), pages)
+    publishers = sorted({s["publisher"] for s in everything}, key=str.lower)
+    return page(request, "sources.html", title="Source registry", sources=everything, tier_names=TIER_NAMES,
+                found=found[(current - 1) * SOURCES_PER_PAGE: current * SOURCES_PER_PAGE], found_count=len(found),
+                page_number=current, pages=pages, publishers=publishers,
+                form={"q": q, "publisher": publisher, "tier": tier})
