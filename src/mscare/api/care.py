@@ -30,7 +30,7 @@ def compare_route(request: Request, names: Annotated[str, Query(min_length=1, ma
         return compare(names=[n for n in names.split(",") if n.strip()], catalogue=request.app.state.catalogue
                        ).to_json()
     except UnknownTherapy as err:
-        return unknown_therapy(err)
+        return unknown_therapy(err, ["query", "names"])
     except CompareError as err:
         raise bad_request(str(err)) from err
 
@@ -43,9 +43,9 @@ def monitoring_route(request: Request, name: str, start: date,
         therapy = request.app.state.catalogue.lookup(name)
         return monitoring_schedule(therapy=therapy, start=start, months=months).to_json()
     except UnknownTherapy as err:
-        return unknown_therapy(err)
+        return unknown_therapy(err, ["path", "name"])
     except ScheduleError as err:
-        raise bad_request(str(err)) from err
+        raise bad_request(str(err), "start") from err
 
 
 @router.get("/api/options", tags=["care"])
@@ -93,6 +93,8 @@ def appointment_route(request: Request, therapy: str | None = None,
         return appointment_summary(catalogue=request.app.state.catalogue, therapy_name=therapy,
                                    concerns=concern or [], start=start)
     except UnknownTherapy as err:
-        return unknown_therapy(err)
+        return unknown_therapy(err, ["query", "therapy"])
+    except ScheduleError as err:
+        raise bad_request(str(err), "start") from err
     except AppointmentError as err:
         raise bad_request(str(err)) from err
