@@ -422,3 +422,10 @@ def test_api_bad_params_are_422(client: TestClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 422
     assert "detail" in response.json()
+
+
+def test_control_characters_are_stripped_on_import(tmp_path: Path) -> None:
+    study = dated_copy("NCT06441617", "2026-05-01", "Nul\u0000 and bell\u0007 in a title")
+    path = write(tmp_path / "nul.json", json.dumps({"studies": [study]}))
+    import_trials(path, db_path=tmp_path / "t.sqlite")
+    assert get_trial(db_path=tmp_path / "t.sqlite", nct_id="NCT06441617").brief_title == "Nul and bell in a title"

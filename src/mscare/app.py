@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import logging
 from pathlib import Path
 
@@ -43,13 +45,18 @@ class SecurityHeaders:
       stays usable instead of being reset by the server.
     """
 
-    def __init__(self, app: ASGIApp, live: LiveContent):
+    def __init__(self, app: ASGIApp, live: LiveContent, allowed_hosts: frozenset[str] | None = None):
         self.app = app
         self.live = live
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if self.allowed_hosts is not None and request_host(scope) not in self.allowed_hosts:
+            await send_error(send, 400, "the Host header names another server; use the address mscare listens on",
+                             "bad_host", csp=STRICT_CSP)
             return
         head = scope["method"] == "HEAD"
         if head:
@@ -79,7 +86,7 @@ class SecurityHeaders:
         except Exception:
             if not sent["start"]:
                 log.exception("Unhandled error on %s", scope["path"])
-                await send_plain_500(guarded_send)
+                await send_error(guarded_send, 500, "internal server error", "server_error")
             elif sent["end"]:
                 log.exception("Unhandled error on %s (the error response was sent)", scope["path"])
             else:
@@ -88,15 +95,38 @@ class SecurityHeaders:
             PINNED.reset(token)
 
 
-async def send_plain_500(send: Send) -> None:
-    body = b'{"detail":[{"loc":[],"msg":"internal server error","type":"server_error"}]}'
-    await send({"type": "http.response.start", "status": 500,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+def request_host(scope: Scope) -> str:
+    """The host named by the request's Host header, without the port (``[::1]`` keeps its brackets)."""
+    for name, value in scope["headers"]:
+        if name == b"host":
+            host = value.decode("latin-1").lower()
+            return host if host.endswith("]") else host.rsplit(":", 1)[0] if ":" in host else host
+    return ""
+
+
+def loopback_hosts(host: str) -> frozenset[str] | None:
+    """When the server listens on loopback only, the Host names a local browser may use (DNS rebinding guard)."""
+    try:
+        local = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        local = False
+    return frozenset({"127.0.0.1", "localhost", "[::1]", host.lower()}) if local else None
+
+
+async def send_error(send: Send, status: int, message: str, kind: str, csp: str | None = None) -> None:
+    """An error response in the API's one shape, sent directly (used where no app layer can answer)."""
+    body = json.dumps({"detail": [{"loc": [], "msg": message, "type": kind}]}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if csp:
+        headers += [(b"content-security-policy", csp.encode())]
+        headers += [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> FastAPI:
-    """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials."""
+def create_app(*, index: Path | None = None, trials_db: Path | None = None, host: str | None = None) -> FastAPI:
+    """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials;
+    ``host``: the address it will listen on (on loopback, requests naming another Host get 400)."""
     from mscare import api, web
 
     path = index or index_path()
@@ -113,5 +143,6 @@ def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> F
         app.include_router(router)
     web.install_error_pages(app)
     build_stack = app.build_middleware_stack
-    app.build_middleware_stack = lambda: SecurityHeaders(build_stack(), live)  # type: ignore[method-assign]
+    allowed = loopback_hosts(host) if host else None
+    app.build_middleware_stack = lambda: SecurityHeaders(build_stack(), live, allowed)  # type: ignore[method-assign]
     return app

@@ -228,3 +228,33 @@ def test_a_new_build_moves_every_worker_at_once(own_index: Path, web_index: Path
         conn = http.client.HTTPConnection(host, port, timeout=30)
         assert b'"index_version":"changed-build"' in request(conn, "/healthz")[2]
         conn.close()
+
+
+@pytest.mark.parametrize(("path", "params"), [
+    ("/relapse-check", {"submitted": "1", "symptoms": "left leg weak", "hours": "nan"}),
+    ("/relapse-check", {"submitted": "1", "symptoms": "left leg weak", "hours": "inf"}),
+    ("/trials", {"submitted": "1", "near": "45.5,-122.6", "within": "inf"}),
+    ("/compare", {"names": ",".join(["tysabri", "ocrevus"] * 100)}),
+])
+def test_pages_refuse_non_finite_numbers_and_overlong_lists(api_client: Any, path: str,
+                                                            params: dict[str, str]) -> None:
+    response = api_client.get(path, params=params)
+    assert response.status_code == 422
+    assert "Please" in response.text
+
+
+def test_on_loopback_a_foreign_host_header_is_refused(web_index: Path, tmp_path: Path) -> None:
+    app = create_app(index=web_index, trials_db=tmp_path / "trials.sqlite", host="127.0.0.1")
+    with serving(app) as (host, port):
+        conn = http.client.HTTPConnection(host, port, timeout=10)
+        conn.request("GET", "/healthz", headers={"Host": "evil.example"})
+        response = conn.getresponse()
+        body = response.read()
+        assert response.status == 400 and b'"bad_host"' in body
+        assert SECURITY <= {k.lower() for k, _ in response.getheaders()}
+        for name in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            conn.request("GET", "/healthz", headers={"Host": name})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, name
+        conn.close()

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from mscare.api.common import bad_request, unknown_therapy
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary
-from mscare.care.compare import CompareError, compare
+from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, MAX_MONTHS, ScheduleError, monitoring_schedule
 from mscare.care.options import Profile, ProfileError, decision_options
@@ -23,7 +23,7 @@ router = APIRouter()
 
 
 @router.get("/api/compare", tags=["care"], response_model=None)
-def compare_route(request: Request, names: Annotated[str, Query(min_length=1, max_length=500)]
+def compare_route(request: Request, names: Annotated[str, Query(min_length=1, max_length=MAX_NAMES_CHARS)]
                   ) -> dict[str, Any] | JSONResponse:
     """Compare therapies: ``names`` is a comma-separated list."""
     try:

@@ -9,6 +9,8 @@ from mscare.catalogue import Catalogue
 from mscare.models import Therapy
 from mscare.render import approval_text
 
+MAX_NAMES_CHARS = 500  # the comma-separated names of one comparison (API and page)
+
 
 class CompareError(ValueError):
     """Fewer than two distinct therapies to compare."""

@@ -71,7 +71,7 @@ def serve(
     except (OSError, UnicodeError):
         fail(f"--host: {host!r} is not a valid host name or address")
 
-    application = create_app()
+    application = create_app(host=host)
     typer.echo(f"mscare is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 

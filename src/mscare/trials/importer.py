@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,6 +31,20 @@ def response_files(path: Path) -> list[Path]:
             raise TrialInputError(f"no .json files in {path}")
         return files
     raise TrialInputError(f"no file or folder at {path}")
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def scrubbed(value: Any) -> Any:
+    """The decoded JSON with control characters (NUL included) removed from every string; they never reach a page."""
+    if isinstance(value, str):
+        return CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [scrubbed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: scrubbed(v) for k, v in value.items()}
+    return value
 
 
 def studies_of(raw: Any) -> list[Any]:
@@ -92,7 +107,7 @@ def read_file(path: Path, label: str, finder: TherapyFinder, errors: list[str], 
               ) -> list[Trial]:
     """Parse one response file; bad studies are reported in ``errors`` and left out, a bad file yields nothing."""
     try:
-        studies = studies_of(json.loads(path.read_text(encoding="utf-8")))
+        studies = studies_of(scrubbed(json.loads(path.read_text(encoding="utf-8"))))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         errors.append(f"{label}: not a readable JSON file ({err})")
         return []

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
-from mscare.care.compare import CompareError, compare
+from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, ScheduleError, monitoring_schedule
 from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, Profile, ProfileError, decision_options
@@ -27,6 +27,8 @@ def compare_page(request: Request, names: str = "") -> HTMLResponse:
     catalogue = request.app.state.catalogue
     picked = [n.strip() for n in names.split(",") if n.strip()]
     result, error = None, None
+    if len(names) > MAX_NAMES_CHARS:
+        error, picked = f"Please name fewer therapies (at most {MAX_NAMES_CHARS} characters).", []
     if picked:
         try:
             result = compare(names=picked, catalogue=catalogue)
