@@ -80,8 +80,9 @@ class SecurityHeaders:
                 sent["end"] = not message.get("more_body", False)
             await send(message)
 
-        token = PINNED.set(self.live.current())
+        token = None
         try:
+            token = PINNED.set(self.live.current())
             await self.app(scope, receive, guarded_send)
         except Exception:
             if not sent["start"]:
@@ -92,7 +93,8 @@ class SecurityHeaders:
             else:
                 raise
         finally:
-            PINNED.reset(token)
+            if token is not None:
+                PINNED.reset(token)
 
 
 def request_host(scope: Scope) -> str:
