@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench browser-deps postgres-deps clean
+.PHONY: run test fuzz lint bench browser-deps postgres-deps clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "Python 3.11 is required ($(PY) not found)"; exit 1; }
@@ -38,6 +38,11 @@ test: $(STAMP) browser-deps postgres-deps
 	$(BIN)/mypy src/mscare
 	$(BIN)/mscare check
 	$(BIN)/pytest
+
+# The long fuzz run: schemathesis over the OpenAPI schema (all phases), 20,000 random route requests and every
+# CLI bad-input case, seeded (MSCARE_FUZZ_SEED=N for another seed). `make test` runs a short version of each.
+fuzz: $(STAMP)
+	MSCARE_FUZZ=long $(BIN)/pytest -q -s tests/fuzz
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -37,7 +37,8 @@ def imported(home: Path) -> Path:
 def test_import_json_counts_and_progress(home: Path) -> None:
     result = run("trials", "import", str(FIXTURE), "--json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"imported": 4, "updated": 0, "skipped": 1, "errors": []}
+    assert json.loads(result.stdout) == {"imported": 4, "updated": 0, "skipped": 1, "skipped_older": 0, "errors": [],
+                                          "notes": []}
     assert "search_ms_portland.json" in result.stderr  # progress goes to stderr
     assert (home / "trials.sqlite").is_file()
     assert not (home / "index.sqlite").exists()  # trials never touch the content index
@@ -45,7 +46,8 @@ def test_import_json_counts_and_progress(home: Path) -> None:
 
 def test_reimport_and_include_all(imported: Path) -> None:
     again = run("trials", "import", str(FIXTURE), "--all", "--json")
-    assert json.loads(again.stdout) == {"imported": 1, "updated": 4, "skipped": 0, "errors": []}
+    assert json.loads(again.stdout) == {"imported": 1, "updated": 4, "skipped": 0, "skipped_older": 0, "errors": [],
+                                          "notes": []}
 
 
 def test_import_human_output(home: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mscare.store import build_index, connect_store, fts_query, open_store
+from mscare.store import IndexUnavailable, build_index, connect_store, fts_query, index_problem, open_store
 
 QUIET = {"progress": lambda _: None}
 
@@ -91,3 +91,40 @@ def test_fts_queries_quote_user_text(tmp_path: Path, text: str) -> None:
     finally:
         store.close()
     assert fts_query(['say "hi"']) == '"say ""hi"""'
+
+
+def test_pages_damaged_behind_an_intact_header_are_found_and_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    build_index(path, **QUIET)
+    with path.open("r+b") as handle:  # as `dd conv=notrunc seek=100 count=600`: the header still reads fine
+        handle.seek(4096 * 100)
+        handle.write(b"\x5a" * 4096 * 600)
+    assert index_problem(path) is not None
+    messages: list[str] = []
+    store = open_store(path, progress=messages.append)
+    try:
+        assert any("damaged" in m for m in messages)
+        assert store.search(["relapse"], limit=1)
+    finally:
+        store.close()
+    assert index_problem(path) is None
+
+
+def test_each_build_publishes_a_new_version(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    versions = []
+    for _ in range(2):
+        build_index(path, **QUIET)
+        store = connect_store(path)
+        versions.append(store.version)
+        store.close()
+    assert versions[0] != versions[1] and all(len(v) == 32 for v in versions)
+
+
+def test_an_index_path_that_is_a_folder_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    path.mkdir()
+    with pytest.raises(IndexUnavailable, match="is a folder"):
+        open_store(path, **QUIET)
+    with pytest.raises(IndexUnavailable, match="is a folder"):
+        build_index(path, **QUIET)

@@ -66,7 +66,8 @@ def cosine_law_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def test_import_counts_and_skips_systemic_sclerosis(tmp_path: Path) -> None:
     messages: list[str] = []
     result = import_trials(FIXTURE, db_path=tmp_path / "t.sqlite", progress=messages.append)
-    assert result.to_json() == {"imported": 4, "updated": 0, "skipped": 1, "errors": []}
+    assert result.to_json() == {"imported": 4, "updated": 0, "skipped": 1, "skipped_older": 0, "errors": [],
+                              "notes": []}
     assert count(tmp_path / "t.sqlite", "trials") == 4
     with pytest.raises(UnknownTrial):
         get_trial(db_path=tmp_path / "t.sqlite", nct_id="NCT06655896")
@@ -82,7 +83,8 @@ def test_import_all_keeps_the_non_ms_study(tmp_path: Path) -> None:
 def test_reimport_updates_and_never_duplicates(db: Path) -> None:
     before = {table: count(db, table) for table in ("trials", "trial_locations", "trial_therapies", "trials_fts")}
     result = import_trials(FIXTURE, db_path=db)
-    assert result.to_json() == {"imported": 0, "updated": 4, "skipped": 1, "errors": []}
+    assert result.to_json() == {"imported": 0, "updated": 4, "skipped": 1, "skipped_older": 0, "errors": [],
+                              "notes": []}
     assert {table: count(db, table) for table in before} == before
     assert before["trials"] == 4 and before["trials_fts"] == 4
 
@@ -162,6 +164,47 @@ def test_missing_path_or_empty_folder_is_an_input_error(tmp_path: Path) -> None:
         import_trials(tmp_path / "nope.json", db_path=tmp_path / "t.sqlite")
     with pytest.raises(TrialInputError, match="no .json files"):
         import_trials(tmp_path, db_path=tmp_path / "t.sqlite")
+
+
+def dated_copy(nct_id: str, last_update: str, title: str) -> dict[str, object]:
+    study = fixture_study(nct_id)
+    status = study["protocolSection"]["statusModule"]  # type: ignore[index]
+    status["lastUpdatePostDateStruct"] = {"date": last_update}
+    study["protocolSection"]["identificationModule"]["briefTitle"] = title  # type: ignore[index]
+    return study
+
+
+def test_an_older_snapshot_never_replaces_a_newer_record(db: Path, tmp_path: Path) -> None:
+    stored = get_trial(db_path=db, nct_id="NCT06441617")
+    old = write(tmp_path / "old.json", json.dumps({"studies": [dated_copy("NCT06441617", "2019-01-01", "OLD")]}))
+    result = import_trials(old, db_path=db)
+    assert (result.imported, result.updated, result.older) == (0, 0, 1)
+    assert "older than the stored record" in result.notes[0] and "NCT06441617" in result.notes[0]
+    assert get_trial(db_path=db, nct_id="NCT06441617") == stored
+    newer = write(tmp_path / "new.json", json.dumps({"studies": [dated_copy("NCT06441617", "2030-01-01", "NEW")]}))
+    assert import_trials(newer, db_path=db).updated == 1
+    assert get_trial(db_path=db, nct_id="NCT06441617").brief_title == "NEW"
+
+
+def test_a_study_twice_in_one_file_is_reported_and_the_newest_kept(tmp_path: Path) -> None:
+    twice = write(tmp_path / "twice.json", json.dumps({"studies": [
+        dated_copy("NCT06441617", "2026-05-01", "NEWER"), dated_copy("NCT06441617", "2020-01-01", "OLDER")]}))
+    result = import_trials(twice, db_path=tmp_path / "t.sqlite")
+    assert (result.imported, result.older) == (1, 1)
+    assert any("appears more than once" in note for note in result.notes)
+    assert get_trial(db_path=tmp_path / "t.sqlite", nct_id="NCT06441617").brief_title == "NEWER"
+
+
+def test_empty_path_deep_json_and_read_only_folder_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(TrialInputError, match="no file or folder given"):
+        import_trials("", db_path=tmp_path / "t.sqlite")
+    deep = write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
+    result = import_trials(deep, db_path=tmp_path / "t.sqlite")
+    assert result.errors == ["deep.json: not a readable JSON file (nested too deeply)"]
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(TrialInputError, match="cannot write the trials database"):
+        import_trials(FIXTURE, db_path=blocker / "t.sqlite")
 
 
 @pytest.fixture
@@ -360,7 +403,7 @@ def test_api_search_matches_cli_shape(client: TestClient) -> None:
 def test_api_trial_record_and_404(client: TestClient) -> None:
     assert client.get("/api/trials/NCT04047628").json()["max_age_years"] == 55.0
     missing = client.get("/api/trials/NCT00000000")
-    assert missing.status_code == 404 and "NCT00000000" in missing.json()["detail"]
+    assert missing.status_code == 404 and "NCT00000000" in missing.json()["detail"][0]["msg"]
 
 
 def test_api_screen(client: TestClient) -> None:
@@ -379,3 +422,10 @@ def test_api_bad_params_are_422(client: TestClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 422
     assert "detail" in response.json()
+
+
+def test_control_characters_are_stripped_on_import(tmp_path: Path) -> None:
+    study = dated_copy("NCT06441617", "2026-05-01", "Nul\u0000 and bell\u0007 in a title")
+    path = write(tmp_path / "nul.json", json.dumps({"studies": [study]}))
+    import_trials(path, db_path=tmp_path / "t.sqlite")
+    assert get_trial(db_path=tmp_path / "t.sqlite", nct_id="NCT06441617").brief_title == "Nul and bell in a title"

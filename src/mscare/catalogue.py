@@ -122,6 +122,7 @@ def load_sources(root: Path) -> tuple[dict[str, Source], list[str]]:
         raw, errors = read_yaml(path, root)
         problems += errors
         if raw is None:
+            problems += [] if errors else [f"{where}: empty file (no sources)"]
             continue
         if not isinstance(raw, list):
             problems.append(f"{where}: expected a list of sources")
@@ -146,7 +147,8 @@ def load_therapies(root: Path, sources: dict[str, Source]) -> tuple[dict[str, Th
         where = relative(path, root)
         raw, errors = read_yaml(path, root)
         problems += errors
-        if raw is None:
+        if raw is None:  # an emptied file must not make a therapy vanish silently
+            problems += [] if errors else [f"{where}: empty file (no therapy record)"]
             continue
         therapy, errors = validate(Therapy, raw, where)
         problems += errors

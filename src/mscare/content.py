@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 CONTENT_DATE_FIELD = "last_reviewed"
+DATE_LINE = re.compile(r"^\s*-?\s*([\w-]+):\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:#.*)?$", re.M)
 
 
 class ContentError(Exception):
@@ -35,9 +38,22 @@ def relative(path: Path, root: Path) -> str:
 def read_yaml(path: Path, root: Path) -> tuple[Any, list[str]]:
     """Parse one YAML file; on a syntax error return None and a message naming the file."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")), []
+        text = path.read_text(encoding="utf-8")
+        return yaml.safe_load(text), []
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         return None, [f"{relative(path, root)}: not valid YAML: {err}".replace("\n", " ")]
+    except ValueError as err:  # PyYAML builds dates itself: 2026-02-30 raises here
+        return None, [f"{relative(path, root)}: {impossible_date(text, err)}"]
+
+
+def impossible_date(text: str, err: ValueError) -> str:
+    """Name the field holding a date that does not exist (``last_reviewed: 2026-02-30``)."""
+    for key, value in DATE_LINE.findall(text):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return f"{key}: {value} is not a valid date ({err})"
+    return f"not valid YAML: {err}"
 
 
 def describe_errors(err: ValidationError, where: str) -> list[str]:

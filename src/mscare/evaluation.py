@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mscare.ask import answer
+from mscare.ask import QuestionError, answer
+from mscare.ask.engine import check_question
 from mscare.store import Store
 
 
@@ -56,12 +57,35 @@ def read_items(path: Path) -> list[dict[str, Any]]:
             item = json.loads(line)
         except json.JSONDecodeError as err:
             raise EvalFileError(f"{path}:{number}: not valid JSON: {err.msg}") from err
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise EvalFileError(f"{path}:{number}: expected an object with a 'question' string")
+        except RecursionError as err:
+            raise EvalFileError(f"{path}:{number}: not valid JSON (nested too deeply)") from err
+        problem = item_problem(item)
+        if problem:
+            raise EvalFileError(f"{path}:{number}: {problem}")
         items.append(item)
     if not items:
         raise EvalFileError(f"{path}: no questions found")
     return items
+
+
+def item_problem(item: Any) -> str | None:
+    """What is wrong with one question item, found before any question is run (None when it is fine)."""
+    if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+        return "expected an object with a 'question' string"
+    try:
+        check_question(item["question"])
+    except QuestionError as err:
+        return str(err)
+    for key in ("must", "must_not"):
+        patterns = item.get(key, [])
+        if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+            return f"'{key}' must be a list of regular expressions (strings)"
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as err:
+                return f"'{key}': {pattern[:40]!r} is not a valid regular expression ({err})"
+    return None
 
 
 def judge(item: dict[str, Any], result: dict[str, Any]) -> list[str]:

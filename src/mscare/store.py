@@ -15,6 +15,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,10 @@ BM25_WEIGHTS = (2.0, 1.0, 1.5)
 Progress = Callable[[str], None]
 
 
+class IndexUnavailable(Exception):
+    """The index cannot be built or read here (a folder in its place, a read-only or full disk); one line."""
+
+
 def stderr_progress(message: str) -> None:
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
@@ -86,6 +91,11 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path):
         self.db = connection
         self.path = path
+
+    @property
+    def version(self) -> str:
+        """The build this connection reads: each build publishes a new id with the file."""
+        return self.meta("build_id") or self.meta("content_hash") or "unknown"
 
     def meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -222,7 +232,7 @@ def write_index(path: Path, progress: Progress) -> int:
         progress(f"  {len(passages)} passages indexed for full-text search")
         db.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("content_hash", content_hash()), ("built_at", time.strftime("%Y-%m-%dT%H:%M:%S")),
-            ("version", __version__),
+            ("version", __version__), ("build_id", uuid.uuid4().hex),
         ])
         db.commit()
         return len(passages)
@@ -231,11 +241,29 @@ def write_index(path: Path, progress: Progress) -> int:
 
 
 def build_index(path: Path | None = None, *, progress: Progress = stderr_progress) -> dict[str, object]:
-    """Build the index into a temporary file, then atomically replace the old one."""
+    """Build the index into a temporary file, then publish it whole with one atomic rename.
+
+    Raises ``IndexUnavailable`` (the old index is kept) when the folder cannot take a new index.
+    """
     path = path or index_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IndexUnavailable(f"{path} is a folder; remove it or set MSCARE_HOME")
     started = time.perf_counter()
-    progress(f"Building the mscare index at {path} ...")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        progress(f"Building the mscare index at {path} ...")
+        count = write_and_publish(path, progress)
+    except (OSError, sqlite3.Error) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise IndexUnavailable(f"could not build the index in {path.parent} ({reason}); "
+                               "the old index, if any, is kept") from err
+    seconds = time.perf_counter() - started
+    progress(f"Done in {seconds:.2f} s.")
+    return {"path": str(path), "passages": count, "seconds": round(seconds, 3)}
+
+
+def write_and_publish(path: Path, progress: Progress) -> int:
+    """Write a complete index beside ``path`` and rename it into place; nothing half-written is ever seen."""
     handle, temp_name = tempfile.mkstemp(prefix=".index-", suffix=".sqlite", dir=path.parent)
     os.close(handle)
     temp = Path(temp_name)
@@ -245,9 +273,7 @@ def build_index(path: Path | None = None, *, progress: Progress = stderr_progres
     finally:
         for leftover in (temp, *(temp.with_name(temp.name + s) for s in ("-journal", "-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
-    seconds = time.perf_counter() - started
-    progress(f"Done in {seconds:.2f} s.")
-    return {"path": str(path), "passages": count, "seconds": round(seconds, 3)}
+    return count
 
 
 def connect_store(path: Path) -> Store:
@@ -255,19 +281,42 @@ def connect_store(path: Path) -> Store:
     return Store(sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False), path)
 
 
+def index_problem(path: Path, *, expected_hash: str | None = None) -> str | None:
+    """Why the index at ``path`` cannot be used (damaged, stale, unreadable), or None when it is sound.
+
+    ``PRAGMA quick_check`` reads every page, so corruption behind an intact header is found here rather
+    than on some later query.
+    """
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as err:
+        return f"cannot open: {err}"
+    try:
+        check = db.execute("PRAGMA quick_check").fetchall()
+        if [r[0] for r in check] != ["ok"]:
+            return f"damaged: {check[0][0]}"
+        row = db.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
+    except sqlite3.Error as err:
+        return f"damaged: {err}"
+    finally:
+        db.close()
+    if row is None:
+        return "not an mscare index"
+    if expected_hash is not None and row[0] != expected_hash:
+        return "stale"
+    return None
+
+
 def open_store(path: Path | None = None, *, progress: Progress = stderr_progress) -> Store:
-    """Open the index, building it first when it is missing, stale or unreadable."""
+    """Open the index, building it first when it is missing, stale, damaged or unreadable."""
     path = path or index_path()
-    current = content_hash()
+    if path.is_dir():
+        raise IndexUnavailable(f"{path} is a folder; remove it or set MSCARE_HOME")
     if path.exists():
-        try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-            row = db.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
-            if row and row[0] == current:
-                db.close()
-                return connect_store(path)
-            db.close()
-        except sqlite3.DatabaseError:
-            progress("The index is unreadable; rebuilding it.")
+        problem = index_problem(path, expected_hash=content_hash())
+        if problem is None:
+            return connect_store(path)
+        if problem != "stale":
+            progress(f"The index is {problem.split(':')[0]}; rebuilding it.")
     build_index(path, progress=progress)
     return connect_store(path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import textstat
 import yaml
 
-from mscare.content import ContentError, content_dir, relative, validate
+from mscare.content import ContentError, content_dir, impossible_date, relative, validate
 from mscare.figures import figure_problems
 from mscare.models import TopicMeta
 
@@ -125,6 +125,8 @@ def load_topic(path: Path, root: Path) -> tuple[Topic | None, list[str]]:
         raw = yaml.safe_load(parts[0])
     except yaml.YAMLError as err:
         return None, [f"{where}: front matter is not valid YAML: {err}".replace("\n", " ")]
+    except ValueError as err:
+        return None, [f"{where}: {impossible_date(parts[0], err)}"]
     meta, problems = validate(TopicMeta, raw, where)
     if meta is None:
         return None, problems

@@ -5,7 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from mscare.api import ask, care, health, sources, therapies, topics, trials
+from mscare.api.common import ERROR_RESPONSES
 
 ROUTERS: list[APIRouter] = [
     health.router, therapies.router, sources.router, topics.router, ask.router, care.router, trials.router,
 ]
+
+__all__ = ["ERROR_RESPONSES", "ROUTERS"]

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from mscare.api.common import bad_request, unknown_therapy
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary
-from mscare.care.compare import CompareError, compare
+from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, MAX_MONTHS, ScheduleError, monitoring_schedule
 from mscare.care.options import Profile, ProfileError, decision_options
@@ -24,14 +24,14 @@ router = APIRouter()
 
 
 @router.get("/api/compare", tags=["care"], response_model=None)
-def compare_route(request: Request, names: Annotated[str, Query(min_length=1, max_length=500)]
+def compare_route(request: Request, names: Annotated[str, Query(min_length=1, max_length=MAX_NAMES_CHARS)]
                   ) -> dict[str, Any] | JSONResponse:
     """Compare therapies: ``names`` is a comma-separated list."""
     try:
         return compare(names=[n for n in names.split(",") if n.strip()], catalogue=request.app.state.catalogue
                        ).to_json()
     except UnknownTherapy as err:
-        return unknown_therapy(err)
+        return unknown_therapy(err, ["query", "names"])
     except CompareError as err:
         raise bad_request(str(err)) from err
 
@@ -46,9 +46,9 @@ def monitoring_route(request: Request, name: str, start: date,
         therapy = request.app.state.catalogue.lookup(name)
         return monitoring_schedule(therapy=therapy, start=start, months=months, region=region).to_json()
     except UnknownTherapy as err:
-        return unknown_therapy(err)
+        return unknown_therapy(err, ["path", "name"])
     except ScheduleError as err:
-        raise bad_request(str(err)) from err
+        raise bad_request(str(err), "start") from err
 
 
 @router.get("/api/options", tags=["care"])
@@ -96,6 +96,8 @@ def appointment_route(request: Request, therapy: str | None = None,
         return appointment_summary(catalogue=request.app.state.catalogue, therapy_name=therapy,
                                    concerns=concern or [], start=start)
     except UnknownTherapy as err:
-        return unknown_therapy(err)
+        return unknown_therapy(err, ["query", "therapy"])
+    except ScheduleError as err:
+        raise bad_request(str(err), "start") from err
     except AppointmentError as err:
         raise bad_request(str(err)) from err

@@ -19,7 +19,7 @@ router = APIRouter()
 def list_therapies(request: Request, category: str | None = None) -> list[dict[str, Any]]:
     """Every therapy, optionally of one category."""
     if category is not None and category not in CATEGORIES:
-        raise bad_request(f"unknown category {category!r}; choose one of: {', '.join(CATEGORIES)}")
+        raise bad_request(f"unknown category {category!r}; choose one of: {', '.join(CATEGORIES)}", "category")
     catalogue = request.app.state.catalogue
     return [therapy_json(t, catalogue) for t in catalogue.by_category(category)]
 
@@ -31,4 +31,4 @@ def get_therapy(request: Request, name: str) -> dict[str, Any] | JSONResponse:
     try:
         return therapy_json(catalogue.lookup(name), catalogue)
     except UnknownTherapy as err:
-        return unknown_therapy(err)
+        return unknown_therapy(err, ["path", "name"])

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from mscare.api.common import not_found
 from mscare.serialize import topic_json
 from mscare.topics import UnknownTopic, find_topic
 
@@ -24,5 +25,5 @@ def get_topic(request: Request, slug: str) -> dict[str, Any] | JSONResponse:
     try:
         topic = find_topic(request.app.state.topics, slug)
     except UnknownTopic as err:
-        return JSONResponse(status_code=404, content={"detail": err.message(), "suggestions": err.suggestions})
+        return not_found(err.message(), ["path", "slug"], err.suggestions)
     return topic_json(topic, request.app.state.catalogue)

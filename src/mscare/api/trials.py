@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from mscare.api.common import bad_request, not_found
 from mscare.settings import MAX_QUESTION_CHARS
 from mscare.trials import TrialInputError, UnknownTrial, get_trial, screen, search_trials
 
@@ -21,7 +22,7 @@ def trials_db(request: Request) -> Path:
 
 
 def unknown_trial(err: UnknownTrial) -> JSONResponse:
-    return JSONResponse(status_code=404, content={"detail": str(err)})
+    return not_found(str(err), ["path", "nct_id"])
 
 
 @router.get("/api/trials", tags=["trials"])
@@ -35,7 +36,7 @@ def search_route(
         hits = search_trials(db_path=trials_db(request), text=q, status=status, phase=phase, near=near,
                              within_km=within, limit=limit)
     except TrialInputError as err:
-        raise HTTPException(status_code=422, detail=str(err)) from err
+        raise bad_request(str(err)) from err
     return [h.to_json() for h in hits]
 
 
@@ -61,4 +62,4 @@ def screen_route(
     except UnknownTrial as err:
         return unknown_trial(err)
     except TrialInputError as err:
-        raise HTTPException(status_code=422, detail=str(err)) from err
+        raise bad_request(str(err)) from err

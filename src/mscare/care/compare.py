@@ -10,6 +10,8 @@ from mscare.labels import EFFICACY, MS_TYPE, ROUTE, label, labels
 from mscare.models import Therapy
 from mscare.render import approval_text
 
+MAX_NAMES_CHARS = 500  # the comma-separated names of one comparison (API and page)
+
 
 class CompareError(ValueError):
     """Fewer than two distinct therapies to compare."""

@@ -13,6 +13,7 @@ from mscare.ask.triage import flag_advice, red_flags
 from mscare.ask.understand import Question
 
 RELAPSE_HOURS = 24
+MAX_HOURS = 24 * 365  # the API and the web form accept at most a year
 SOURCES = ["core-nmss-managing-relapses", "core-va-relapse-management"]
 
 
@@ -49,8 +50,8 @@ def red_flag_ids(lexicon: Lexicon) -> list[str]:
 
 def check_relapse(answers: RelapseCheck, *, lexicon: Lexicon) -> RelapseResult:
     """Classify the answers; every outcome says what to do next and cites the relapse definition."""
-    if answers.hours is not None and answers.hours < 0:
-        raise RelapseInputError(f"hours must be zero or more, got {answers.hours}")
+    if answers.hours is not None and not 0 <= answers.hours <= MAX_HOURS:  # also refuses nan and inf
+        raise RelapseInputError(f"hours must be zero or more and at most {MAX_HOURS} (a year), got {answers.hours}")
     unknown = sorted(set(answers.red_flags) - set(red_flag_ids(lexicon)))
     if unknown:
         raise RelapseInputError(f"unknown red flag {unknown[0]!r}; choose from: {', '.join(red_flag_ids(lexicon))}")

@@ -258,7 +258,7 @@ def appointment_cmd(
                                       start=parse_date(start, "--start") if start else None)
     except UnknownTherapy as err:
         fail(err.message())
-    except AppointmentError as err:
+    except (AppointmentError, ScheduleError) as err:
         fail(str(err))
     if as_json:
         emit_json(summary)

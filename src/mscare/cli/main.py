@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import socket
+import sqlite3
 import sys
 from typing import Annotated
 
 import typer
 
+try:  # typer 0.2x carries its own copy of click; older typer uses click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_errors  # type: ignore[no-redef]
+
 from mscare.check import run_check
-from mscare.cli.common import JsonFlag, app, emit_json
+from mscare.cli.common import JsonFlag, app, emit_json, fail
 from mscare.render import table
-from mscare.store import build_index
+from mscare.settings import data_home
+from mscare.store import IndexUnavailable, build_index
 
 
 @app.command("check")
@@ -69,7 +77,12 @@ def serve(
 
     from mscare.app import create_app
 
-    application = create_app()
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        fail(f"--host: {host!r} is not a valid host name or address")
+
+    application = create_app(host=host)
     typer.echo(f"mscare is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
@@ -80,11 +93,40 @@ def register_commands() -> None:
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point: every error is one ``Error:`` line on stderr; bad input exits 2."""
     register_commands()
+    sys.exit(run(sys.argv[1:]))
 
+
+def run(args: list[str]) -> int:
+    """Run the command line on ``args`` and return the exit status, turning every error into one line."""
     try:
-        app()
+        result = app(args=args, prog_name="mscare", standalone_mode=False)
+    except click_errors.NoArgsIsHelpError as err:
+        typer.echo(err.ctx.get_help())
+        return 0
+    except click_errors.UsageError as err:  # click's default is a three-line usage block; one line is enough
+        hint = f" (see '{err.ctx.command_path} --help')" if err.ctx else ""
+        return one_line(err.format_message() + hint)
+    except click_errors.ClickException as err:
+        return one_line(err.format_message(), err.exit_code)
+    except typer.Abort:
+        return one_line("aborted (no answer given)", 1)
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
-        sys.exit(130)
+        return 130
+    except IndexUnavailable as err:
+        return one_line(str(err))
+    except OSError as err:  # a read-only or full data folder, a missing device
+        where = f" {err.filename}" if err.filename else ""
+        return one_line(f"cannot use{where}: {err.strerror or err}")
+    except sqlite3.Error as err:
+        return one_line(f"a database in {data_home()} could not be used ({err})")
+    except RecursionError:
+        return one_line("the input is nested too deeply to read")
+    return result if isinstance(result, int) else 0
+
+
+def one_line(message: str, code: int = 2) -> int:
+    typer.echo("Error: " + " ".join(message.split()), err=True)
+    return code

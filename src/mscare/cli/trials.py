@@ -33,13 +33,15 @@ def progress_to_stderr(message: str) -> None:
 
 @trials_app.command("import")
 def import_cmd(
-    path: Annotated[Path, typer.Argument(help="A ClinicalTrials.gov API v2 JSON file, or a folder of them.")],
+    path: Annotated[str, typer.Argument(help="A ClinicalTrials.gov API v2 JSON file, or a folder of them.")],
     include_all: Annotated[bool, typer.Option("--all", help="Also keep studies that are not about MS.")] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Import saved API v2 responses (exit 2 if any file had errors). Example: mscare trials import studies.json"""
+    if not path.strip():
+        fail("no file or folder given")
     try:
-        result = import_trials(path, db_path=default_trials_path(), include_all=include_all,
+        result = import_trials(Path(path), db_path=default_trials_path(), include_all=include_all,
                                progress=progress_to_stderr)
     except TrialInputError as err:
         fail(str(err))
@@ -47,7 +49,10 @@ def import_cmd(
         emit_json(result.to_json())
     else:
         typer.echo(f"Imported {result.imported} new, updated {result.updated}, skipped {result.skipped} not about MS"
-                   f"{'' if include_all else ' (use --all to keep them)'}.")
+                   f"{'' if include_all else ' (use --all to keep them)'}"
+                   f"{f', skipped {result.older} older than the stored record' if result.older else ''}.")
+        for note in result.notes:
+            typer.echo(f"Note: {note}", err=True)
     for error in result.errors:
         typer.echo(f"Error: {error}", err=True)
     if result.errors:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -32,6 +33,20 @@ def response_files(path: Path) -> list[Path]:
     raise TrialInputError(f"no file or folder at {path}")
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def scrubbed(value: Any) -> Any:
+    """The decoded JSON with control characters (NUL included) removed from every string; they never reach a page."""
+    if isinstance(value, str):
+        return CONTROL.sub("", value)
+    if isinstance(value, list):
+        return [scrubbed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: scrubbed(v) for k, v in value.items()}
+    return value
+
+
 def studies_of(raw: Any) -> list[Any]:
     """The study objects of a paged response ``{"studies": [...]}``, one study object, or a list of studies."""
     if isinstance(raw, dict) and isinstance(raw.get("studies"), list):
@@ -49,9 +64,21 @@ def fts_row(trial: Trial, summary: str) -> tuple[str, str, str, str, str]:
             " ".join([*trial.inclusion, *trial.exclusion]), " ".join(t for t in (trial.brief_summary, summary) if t))
 
 
-def write_trial(connection: sqlite3.Connection, trial: Trial, summary: str) -> bool:
-    """Insert or replace one trial with its locations, therapies and search row; True when it was new."""
-    existed = connection.execute("SELECT 1 FROM trials WHERE nct_id = ?", (trial.nct_id,)).fetchone() is not None
+def is_older(trial: Trial, stored: str | None) -> bool:
+    """A snapshot replaces the stored record only when its last-update date is the same or newer."""
+    if stored is None:
+        return False
+    return trial.last_update is None or trial.last_update < stored
+
+
+def write_trial(connection: sqlite3.Connection, trial: Trial, summary: str) -> str:
+    """Insert or replace one trial with its locations, therapies and search row.
+
+    Returns "new", "updated", or "older" when the stored record is newer and was kept.
+    """
+    row = connection.execute("SELECT last_update FROM trials WHERE nct_id = ?", (trial.nct_id,)).fetchone()
+    if row is not None and is_older(trial, row[0]):
+        return "older"
     connection.execute(
         "INSERT INTO trials (nct_id, title, status, phases, ms_related, last_update, imported_at, record) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(nct_id) DO UPDATE SET title = excluded.title, "
@@ -73,16 +100,19 @@ def write_trial(connection: sqlite3.Connection, trial: Trial, summary: str) -> b
     connection.execute(
         "INSERT INTO trials_fts (rowid, title, conditions, interventions, eligibility, summary) "
         "VALUES (?, ?, ?, ?, ?, ?)", (rowid, *fts_row(trial, summary)))
-    return not existed
+    return "updated" if row is not None else "new"
 
 
 def read_file(path: Path, label: str, finder: TherapyFinder, errors: list[str], progress: Progress | None
               ) -> list[Trial]:
     """Parse one response file; bad studies are reported in ``errors`` and left out, a bad file yields nothing."""
     try:
-        studies = studies_of(json.loads(path.read_text(encoding="utf-8")))
+        studies = studies_of(scrubbed(json.loads(path.read_text(encoding="utf-8"))))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         errors.append(f"{label}: not a readable JSON file ({err})")
+        return []
+    except RecursionError:
+        errors.append(f"{label}: not a readable JSON file (nested too deeply)")
         return []
     except StudyShapeError as err:
         errors.append(f"{label}: {err}")
@@ -98,7 +128,7 @@ def read_file(path: Path, label: str, finder: TherapyFinder, errors: list[str], 
     return trials
 
 
-def import_trials(path: Path, *, db_path: Path, include_all: bool = False, progress: Progress | None = None,
+def import_trials(path: Path | str, *, db_path: Path, include_all: bool = False, progress: Progress | None = None,
                   catalogue: Catalogue | None = None) -> ImportResult:
     """Import API v2 responses from a file or folder into ``db_path``.
 
@@ -108,10 +138,16 @@ def import_trials(path: Path, *, db_path: Path, include_all: bool = False, progr
     """
     catalogue = catalogue or default_catalogue()
     finder = TherapyFinder(catalogue)
+    if not str(path).strip():  # Path("") would mean the working folder
+        raise TrialInputError("no file or folder given")
     root = Path(path)
     files = response_files(root)
     result = ImportResult()
-    connection = connect_for_writing(db_path)
+    try:
+        connection = connect_for_writing(db_path)
+    except (OSError, sqlite3.Error) as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise TrialInputError(f"cannot write the trials database in {db_path.parent} ({reason})") from err
     try:
         for number, file in enumerate(files, 1):
             label = str(file.relative_to(root)) if root.is_dir() else file.name
@@ -119,15 +155,14 @@ def import_trials(path: Path, *, db_path: Path, include_all: bool = False, progr
             kept = [t for t in trials if t.ms_related or include_all]
             try:
                 connection.execute("BEGIN IMMEDIATE")
-                new = [write_trial(connection, t, plain_summary(t, catalogue)) for t in kept]
+                outcomes = [write_trial(connection, t, plain_summary(t, catalogue)) for t in kept]
                 connection.execute("COMMIT")
             except sqlite3.Error as err:
                 if connection.in_transaction:
                     connection.execute("ROLLBACK")
                 result.errors.append(f"{label}: could not be stored ({err})")
                 continue
-            result.imported += sum(new)
-            result.updated += len(new) - sum(new)
+            count_outcomes(result, label, kept, outcomes)
             result.skipped += len(trials) - len(kept)
             if progress:
                 progress(f"[{number}/{len(files)}] {label}: {len(trials)} studies, {len(kept)} stored, "
@@ -135,3 +170,20 @@ def import_trials(path: Path, *, db_path: Path, include_all: bool = False, progr
     finally:
         connection.close()
     return result
+
+
+def count_outcomes(result: ImportResult, label: str, kept: list[Trial], outcomes: list[str]) -> None:
+    """Add one file's outcomes to ``result``, with a note for each older snapshot and repeated study."""
+    seen: set[str] = set()
+    for trial, outcome in zip(kept, outcomes, strict=True):
+        if trial.nct_id in seen:
+            result.notes.append(f"{label}: {trial.nct_id} appears more than once; the newest copy is kept")
+        seen.add(trial.nct_id)
+        if outcome == "older":
+            result.older += 1
+            result.notes.append(f"{label}: {trial.nct_id} skipped: its last update ({trial.last_update or 'none'}) "
+                                "is older than the stored record")
+        elif outcome == "new":
+            result.imported += 1
+        else:
+            result.updated += 1

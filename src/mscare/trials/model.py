@@ -95,10 +95,13 @@ class ImportResult:
     imported: int = 0
     updated: int = 0
     skipped: int = 0
+    older: int = 0  # skipped: older than the stored record of the same trial
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why a study was skipped, duplicates
 
     def to_json(self) -> dict[str, Any]:
-        return {"imported": self.imported, "updated": self.updated, "skipped": self.skipped, "errors": self.errors}
+        return {"imported": self.imported, "updated": self.updated, "skipped": self.skipped,
+                "skipped_older": self.older, "errors": self.errors, "notes": self.notes}
 
 
 @dataclass

@@ -21,6 +21,7 @@ PHASES = {"early1": "EARLY_PHASE1", "1": "PHASE1", "2": "PHASE2", "3": "PHASE3",
 # Column weights for bm25(): title, conditions, interventions, eligibility, summary.
 BM25_WEIGHTS = (3.0, 2.0, 2.0, 1.0, 1.0)
 MAX_TERMS = 32
+EARTH_CIRCUMFERENCE_KM = 40_075  # no two places are farther apart than this
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -102,8 +103,9 @@ def search_trials(*, db_path: Path, text: str | None = None, status: str | None 
     """
     statuses = parse_statuses(status) if status else []
     phases = parse_phases(phase) if phase else []
-    if within_km is not None and (near is None or not within_km > 0):
-        raise TrialInputError("within: give a place to search near, and a distance above 0 km")
+    if within_km is not None and (near is None or not 0 < within_km <= EARTH_CIRCUMFERENCE_KM):
+        raise TrialInputError(f"within: give a place to search near, and a distance above 0 and at most "
+                              f"{EARTH_CIRCUMFERENCE_KM} km")
     if limit is not None and limit < 1:
         raise TrialInputError(f"limit: must be at least 1, got {limit}")
     terms = WORD.findall(text or "")[:MAX_TERMS]

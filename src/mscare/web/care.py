@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
-from mscare.care.compare import CompareError, compare
+from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
 from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, Profile, ProfileError, decision_options
@@ -36,7 +36,9 @@ def compare_page(request: Request, names: str = "", pick: ListParam = None) -> H
     catalogue = request.app.state.catalogue
     picked = [n.strip() for n in names.split(",") if n.strip()] + [p for p in pick or [] if p.strip()]
     result, error = None, None
-    if picked or pick is not None:
+    if len(names) > MAX_NAMES_CHARS:
+        error, picked = f"Please name fewer therapies (at most {MAX_NAMES_CHARS} characters).", []
+    if picked or (pick is not None and not error):
         try:
             result = compare(names=picked, catalogue=catalogue)
         except (UnknownTherapy, CompareError) as err:

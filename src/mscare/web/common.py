@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
@@ -17,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mscare.catalogue import Catalogue
 from mscare.figures import figure_svg
 from mscare.labels import CATEGORY, MS_TYPE, ROUTE, TRIAL_PHASE, labels
+from mscare.live import IndexDamaged
 from mscare.render import approval_text, guide_parts, region_label, vaccine_parts
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.urgent import numbers_line
@@ -73,16 +76,26 @@ def error_page(request: Request, status: int, message: str, suggestions: list[st
 
 
 def install_error_pages(app: FastAPI) -> None:
-    """HTML error pages for the site; JSON ``{"detail": ...}`` for the API."""
+    """HTML error pages for the site; for the API one JSON shape, ``{"detail": [{"loc", "msg", "type"}]}``."""
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith(("/api/", "/healthz", "/openapi"))
 
+    def error(request: Request, status: int, message: str, kind: str,
+              headers: Mapping[str, str] | None = None) -> JSONResponse | HTMLResponse:
+        if wants_json(request):
+            return JSONResponse(status_code=status, content={"detail": [{"loc": [], "msg": message, "type": kind}]},
+                                headers=headers)
+        response = error_page(request, status, message)
+        response.headers.update(headers or {})
+        return response
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse | HTMLResponse:
-        if wants_json(request):
-            return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail})
-        return error_page(request, exc.status_code, str(exc.detail))
+        if wants_json(request) and isinstance(exc.detail, list):
+            return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail}, headers=exc.headers)
+        detail = exc.detail if isinstance(exc.detail, str) else "; ".join(str(d.get("msg", d)) for d in exc.detail)
+        return error(request, exc.status_code, detail, "http_error", exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse | HTMLResponse:
@@ -90,6 +103,20 @@ def install_error_pages(app: FastAPI) -> None:
             return JSONResponse(status_code=422, content={"detail": jsonable_errors(exc)})
         return error_page(request, 422, "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}"
                                                   for e in exc.errors()))
+
+    @app.exception_handler(IndexDamaged)
+    async def index_damaged(request: Request, exc: IndexDamaged) -> JSONResponse | HTMLResponse:
+        return error(request, 503, str(exc), "index_unavailable")
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    def database_error(request: Request, exc: sqlite3.DatabaseError) -> JSONResponse | HTMLResponse:
+        snapshot = request.app.state.live.recheck()
+        message = snapshot.problem or f"a database could not be read ({exc})"
+        return error(request, 503, message, "index_unavailable")
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception) -> JSONResponse | HTMLResponse:
+        return error(request, 500, "internal server error", "server_error")
 
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
