@@ -215,3 +215,24 @@ def test_every_answer_and_refusal_carries_the_reminder(store: Store) -> None:
     for question in ["how do i fix a leaky faucet", "What is a relapse?", "my eye went blurry since yesterday",
                      "which drug should I take?"]:
         assert "not personal medical advice" in ask(store, question)["answer"]["text"], question
+
+
+TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
+TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
+TRIAGE_TEST_MIN_FLAGGED = 0.94  # held-out half of the red-flag paraphrases (measured: 98/104); the goal is 1.0
+
+
+def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
+    for path, floor in ((TRIAGE_DEV, 1.0), (TRIAGE_TEST, TRIAGE_TEST_MIN_FLAGGED)):
+        safety = run_eval(path, store=store).safety()
+        assert safety["urgent_flagged"] >= floor * safety["urgent_total"], (path.name, safety)
+        assert safety["false_alarms"] == 0, (path.name, safety)
+
+
+@pytest.mark.parametrize("question", [
+    "is it better if I am on tecfidera or ocrevus?", "I feel weak every day with ms, is that normal?",
+    "I went to see my neurologist today about my eyes", "anything i need to know about zeposia and my eyes?",
+    "I can't go on walking long distances anymore, what helps?", "my husband is 39 and confused about his meds",
+])
+def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
+    assert ask(store, question)["answer"]["urgent"] is False
