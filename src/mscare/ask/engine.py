@@ -18,6 +18,7 @@ from mscare.store import Store, StoreVocabulary
 
 MIN_COVERAGE = 0.25
 HEALTH_MIN_COVERAGE = 0.4  # a question that does not name MS must match some content this well
+CONTENT_MIN_COVERAGE = 0.75  # ... or, with no health word in it, this well
 URGENT_PREFIX = "Seek urgent care."
 
 
@@ -93,12 +94,14 @@ def in_domain(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> boo
     if question.therapies or question.classes or question.mentions_ms:
         return True
     health = any(stem(w) in lexicon.domain_stems for w in question.words)
-    return health and bool(ranked) and ranked[0].coverage >= HEALTH_MIN_COVERAGE
+    best = ranked[0].coverage if ranked else 0.0
+    # The content is all about MS: a question it covers almost entirely is about MS even if it does not say so.
+    return (health and best >= HEALTH_MIN_COVERAGE) or best >= CONTENT_MIN_COVERAGE
 
 
 def off_record(question: Question, used: list[Ranked], store: Store, catalogue: Catalogue) -> bool:
     """A therapy question that asks something no chosen passage mentions ("how much does Ocrevus cost?")."""
-    if question.intents:
+    if question.intents or question.aspects:
         return False
     weights = term_weights(question, store, catalogue)
     if not weights.weights:
