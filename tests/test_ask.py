@@ -268,3 +268,23 @@ def test_a_brand_question_is_answered_first_with_the_brands(store: Store) -> Non
     assert not reply["refused"]
     assert re.match(r"Natalizumab is sold under the brand names? [^.]*Tysabri", reply["text"])
     assert reply["segments"][0]["sources"]
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("how long will my husband live with his ms", r"outlook"),
+    ("is dr smith at st mary's any good for ms", r"MS team|GP"),
+    ("what does copaxone cost at cvs", r"pharmacy|insurer"),
+    ("how do you take quarvelimab for ms", r"quarvelimab"),
+])
+def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, question: str, reason: str) -> None:
+    reply = ask(store, question)["answer"]
+    assert reply["refused"] is True and re.search(reason, reply["text"])
+
+
+@pytest.mark.parametrize("question", [
+    "how do i find a good ms specialist near me?", "what are the first signs of ms in women",
+    "What is (are) Multiple sclerosis ?", "can i take a break from my DMT",
+])
+def test_answerable_questions_without_a_drug_are_answered(store: Store, question: str) -> None:
+    reply = ask(store, question)["answer"]
+    assert reply["refused"] is False and reply["sources"]

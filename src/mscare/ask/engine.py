@@ -79,6 +79,9 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
         question.therapies and any(re.search(p, lower) for p in decision.get("with_therapy", []))
     ):
         return "personal_decision", {}
+    for key in ("personal_prognosis", "named_doctor", "shop_price"):
+        if any(p.search(lower) for p in lexicon.patterns(key)):
+            return key, {}
     if asks_about_unknown_drug(question):
         return "unknown_drug", {"name": question.unknown_names[0]}
     other = lexicon.refusals["other_condition"]["terms"]
@@ -152,7 +155,8 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
         return Answer(question=text, text=refusal, sources=[], topic=None, confidence=0.0, refused=True,
                       urgent=False, segments=[{"text": refusal, "sources": [], "urgent": False}],
                       passages=ranked[:k] if key == "low_confidence" else [],
-                      related=related if key in ("low_confidence", "personal_decision", "diagnosis") else [],
+                      related=related if key in ("low_confidence", "personal_decision", "diagnosis",
+                                                 "personal_prognosis") else [],
                       reason=key)
 
     used = draft.used if (not flags or (draft.used and draft.confidence >= 0.5)) else []

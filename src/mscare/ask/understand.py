@@ -41,6 +41,7 @@ class Question:
     grams: set[str] = field(default_factory=set)  # runs of consecutive words, for phrase look-ups
     weights: Any = None  # the retrieve module's TermWeights, computed once on first use
     unknown_names: list[str] = field(default_factory=list)
+    odd_words: list[str] = field(default_factory=list)  # unknown words close to English ones: typos, or names
     mentions_ms: bool = False
     personal: bool = False
 
@@ -210,6 +211,8 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
                 named.add(therapy_id)
         elif not vocabulary.near(word) and not is_compound(word, vocabulary):
             question.unknown_names.append(word)
+        elif len(word) >= 7 and not is_compound(word, vocabulary):
+            question.odd_words.append(word)
 
 
 def is_compound(word: str, vocabulary: Vocabulary) -> bool:
@@ -221,6 +224,9 @@ def is_compound(word: str, vocabulary: Vocabulary) -> bool:
 
 def asks_about_unknown_drug(question: Question) -> bool:
     """An unrecognised name in a drug-shaped question, or next to a therapy we know."""
+    if not question.unknown_names and question.odd_words and question.aspects and not question.therapies \
+            and not question.classes:
+        question.unknown_names.append(question.odd_words[0])  # "the dose of neurovexin": a name, not a typo
     if not question.unknown_names:
         return False
     return bool(question.therapies) or bool(set(question.intents) & DRUG_INTENTS)
