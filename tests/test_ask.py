@@ -288,3 +288,9 @@ def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, 
 def test_answerable_questions_without_a_drug_are_answered(store: Store, question: str) -> None:
     reply = ask(store, question)["answer"]
     assert reply["refused"] is False and reply["sources"]
+
+
+def test_a_why_this_test_question_gets_the_reason_for_that_test(store: Store) -> None:
+    reply = ask(store, "why is there an eye test with fingolimod")["answer"]
+    assert re.match(r"Eye exam", reply["text"]) and re.search(r"macular edema", reply["text"])
+    assert "complete blood count" not in reply["text"]  # not the whole list of tests

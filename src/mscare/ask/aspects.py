@@ -135,6 +135,8 @@ def record_part(therapy: Therapy, name: str, question_lower: str = "") -> Passag
                                    f"{', '.join(brands)}.{generics}", therapy.sources_for("brands"))
     if name == "indication":
         return indication(therapy)
+    if name == "tests_asked":
+        return tests_asked(therapy, question_lower)
     if name == "contraindications" and therapy.contraindications:
         items = list(therapy.contraindications)
         text = f"Do not use {therapy.generic_name} if: " + "; ".join(
@@ -170,3 +172,22 @@ def indication(therapy: Therapy) -> Passage | None:
     treats = f" It is used for {', '.join(therapy.treats)}." if therapy.treats else ""
     return part(therapy, "indication", f"{capitalised(therapy.generic_name)} ({therapy.drug_class}). " + " ".join(uses)
                 + treats, therapy.sources_for("approvals"))
+
+
+TEST_WORDS = frozenset("test tests testing check checks checked need needed needs why what when before after there "
+                       "an the with on for do does is are i my me you your it they start starting started begin "
+                       "take taking while during done get have which".split())
+
+
+def tests_asked(therapy: Therapy, question_lower: str) -> Passage | None:
+    """The monitoring items a question names ("why the eye test?"), each with why it is done."""
+    names = {w for n in [therapy.generic_name, *therapy.brands, *therapy.aliases] for w in n.lower().split()}
+    asked = [w for w in re.findall(r"[a-z0-9]+", question_lower) if w not in TEST_WORDS | names and len(w) > 2]
+    items = [m for m in therapy.monitoring
+             if any(word.startswith(w) or stem(word) == stem(w) for w in asked
+                    for word in re.findall(r"[a-z0-9]+", f"{m.test} {m.why}".lower()))]
+    if not items or len(items) == len(therapy.monitoring):
+        return None
+    text = " ".join(sentence(f"{capitalised(m.test)} ({m.when}): {m.why.strip().rstrip('.')}")
+                    for m in items[:3])
+    return part(therapy, "tests_asked", text, [s for m in items[:3] for s in m.sources])

@@ -156,6 +156,8 @@ def aspect_pieces(question: Question, therapy_id: str, aspect: str, *, store: St
         by_field.setdefault(passage.field.split(".")[0], []).append(passage)
     pieces: list[Ranked] = []
     for name in load_bank().aspects[aspect].fields:
+        if name == "monitoring" and any(r.passage.field == "tests_asked" for r in pieces):
+            continue  # the tests asked about, with why, stand for the whole list
         if name in by_field:
             candidates = [Ranked(passage=p, score=1.0, coverage=coverage(question, p, catalogue, weights))
                           for p in by_field[name]]
@@ -182,6 +184,8 @@ def aspect_draft(question: Question, therapy_id: str, *, store: Store, catalogue
     weights = term_weights(question, store, catalogue)
     seen = set().union(*(terms_covered(r, question, weights) for r in chosen)) if chosen else set()
     taken = {r.passage.pid for r in chosen}
+    if any(r.passage.field == "tests_asked" for r in chosen):
+        taken.add(f"therapy:{therapy_id}:monitoring")
     gains = [(sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen), r)
              for r in (Ranked(passage=p, score=0.5, coverage=coverage(question, p, catalogue, weights))
                        for p in store.passages_of(therapy_id) if p.pid not in taken)]
