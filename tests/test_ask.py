@@ -246,6 +246,7 @@ def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Stor
     "is it better if I am on tecfidera or ocrevus?", "I feel weak every day with ms, is that normal?",
     "I went to see my neurologist today about my eyes", "anything i need to know about zeposia and my eyes?",
     "I can't go on walking long distances anymore, what helps?", "my husband is 39 and confused about his meds",
+    "I can't fall asleep since yesterday, is that my ms?", "I had a fever last week but feel fit and strong now",
 ])
 def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
