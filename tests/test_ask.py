@@ -295,3 +295,11 @@ def test_a_why_this_test_question_gets_the_reason_for_that_test(store: Store) ->
     reply = ask(store, "why is there an eye test with fingolimod")["answer"]
     assert re.match(r"Eye exam", reply["text"]) and re.search(r"macular edema", reply["text"])
     assert "complete blood count" not in reply["text"]  # not the whole list of tests
+
+
+def test_no_sentence_is_said_twice(store: Store) -> None:
+    for question in ["can i take tecfidera and vumerity together", "what is ocrevus and how often is it given",
+                     "Are there safety concerns or special precautions about Fingolimod ?"]:
+        text = ask(store, question)["answer"]["text"]
+        sentences = [s.strip().lower() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+        assert len(sentences) == len(set(sentences)), question

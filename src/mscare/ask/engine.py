@@ -112,6 +112,25 @@ def off_record(question: Question, used: list[Ranked], store: Store, catalogue: 
     return not any(terms_covered(ranked, question, weights) for ranked in used)
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def unrepeated(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The segments with any sentence an earlier segment already said left out (empty segments dropped)."""
+    seen: set[str] = set()
+    out = []
+    for segment in segments:
+        kept = []
+        for sentence in SENTENCE_END.split(segment["text"]):
+            key = " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))
+            if key and key not in seen:
+                seen.add(key)
+                kept.append(sentence)
+        if kept:
+            out.append({**segment, "text": " ".join(kept)})
+    return out
+
+
 def related_topics(ranked: list[Ranked], used: list[Ranked], question: Question, lexicon: Lexicon) -> list[str]:
     seen = {r.passage.ref for r in used if r.passage.kind == "topic"}
     out: list[str] = []
@@ -162,7 +181,7 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     used = draft.used if (not flags or (draft.used and draft.confidence >= 0.5)) else []
     segments: list[dict[str, Any]] = [{"text": urgent_text, "sources": urgent_sources, "urgent": True}] \
         if urgent_text else []
-    segments += [{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used]
+    segments += unrepeated([{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used])
     segments.append({"text": DISCLAIMER, "sources": [], "urgent": False})
     source_ids = [s for seg in segments for s in seg["sources"]]
     sources = [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
