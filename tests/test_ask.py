@@ -303,3 +303,11 @@ def test_no_sentence_is_said_twice(store: Store) -> None:
         text = ask(store, question)["answer"]["text"]
         sentences = [s.strip().lower() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
         assert len(sentences) == len(set(sentences)), question
+
+
+def test_is_that_ms_and_what_helps_gets_the_care_answer_led_by_a_line_on_diagnosis(store: Store) -> None:
+    reply = ask(store, "my legs are always stiff at night, could it be ms? what helps with stiffness")["answer"]
+    assert reply["refused"] is False and not reply["urgent"]
+    assert re.search(r"neurologist[^.]*diagnosis", reply["segments"][0]["text"])
+    assert re.search(r"spasticity|stretch", reply["text"], re.I)
+    assert all(seg["sources"] for seg in reply["segments"][:-1])

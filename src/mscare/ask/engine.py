@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mscare.ask.compose import draft_answer
@@ -131,6 +131,18 @@ def unrepeated(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def diagnosis_note(question: Question, used: list[Ranked], store: Store, lexicon: Lexicon) -> Ranked | None:
+    """For a diagnosis question that also asks what helps: the opening of the content's section on diagnosis."""
+    note = lexicon.refusals["diagnosis"].get("general_note")
+    if not note or "advice" not in question.intents or not used or max(r.coverage for r in used) < MIN_COVERAGE:
+        return None
+    for passage in store.passages_of(note["topic"]):
+        if re.search(note["heading"], passage.field.lower()):
+            opening = " ".join(SENTENCE_END.split(passage.text)[:2])
+            return Ranked(passage=replace(passage, text=opening), score=1.0, coverage=0.0)
+    return None
+
+
 def related_topics(ranked: list[Ranked], used: list[Ranked], question: Question, lexicon: Lexicon) -> list[str]:
     seen = {r.passage.ref for r in used if r.passage.kind == "topic"}
     out: list[str] = []
@@ -166,6 +178,9 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
         reason = ("low_confidence", {})
     if reason is None and not flags and parsed.therapies and off_record(parsed, draft.used, store, catalogue):
         reason = ("low_confidence", {})
+    lead = diagnosis_note(parsed, draft.used, store, lexicon) if reason and reason[0] == "diagnosis" else None
+    if lead is not None:  # "is that MS? what helps?": the care answer, led by one cited line on diagnosis
+        reason, draft.used = None, [lead, *draft.used[:2]]
     related = related_topics(ranked, draft.used, parsed, lexicon)
 
     if reason is not None:
