@@ -181,7 +181,7 @@ def heading_match(passage: Passage, asked: set[str]) -> float:
     return sum(1 for w in heading if stem(w) in asked) / len(heading)
 
 
-DEFINITION = re.compile(r"^(?:what|who)(?: exactly)?(?: is|'s| are| exactly is) (?:an? |the )?"
+DEFINITION = re.compile(r"^(?:what|who)(?: exactly)?(?: is|'s|s| are| exactly is) (?:an? |the )?"
                         r"(.+?)(?:\?| and | or |,|$)")
 
 
