@@ -311,3 +311,20 @@ def test_is_that_ms_and_what_helps_gets_the_care_answer_led_by_a_line_on_diagnos
     assert re.search(r"neurologist[^.]*diagnosis", reply["segments"][0]["text"])
     assert re.search(r"spasticity|stretch", reply["text"], re.I)
     assert all(seg["sources"] for seg in reply["segments"][:-1])
+
+
+def test_record_parts_come_from_the_record_or_not_at_all(catalogue: Catalogue) -> None:
+    from mscare.ask.aspects import record_part
+    from mscare.models import PatientGuide, VaccineAdvice
+
+    therapy = catalogue.therapies["fingolimod"]
+    bare = therapy.model_copy(update={"patient_guide": None, "vaccines": None, "contraindications": []})
+    assert record_part(bare, "guide.missed_dose") is None and record_part(bare, "vaccines") is None
+    assert record_part(bare, "contraindications") is None
+    guide = PatientGuide(missed_dose="Call your MS team before restarting.", sources=["fda-gilenya-label"])
+    vaccines = VaccineAdvice(live="Avoid live vaccines.", sources=["fda-gilenya-label"])
+    filled = therapy.model_copy(update={"patient_guide": guide, "vaccines": vaccines})
+    missed = record_part(filled, "guide.missed_dose")
+    assert missed is not None and missed.text == "Call your MS team before restarting." and missed.sources
+    shots = record_part(filled, "vaccines")
+    assert shots is not None and shots.text == "Avoid live vaccines."
