@@ -232,7 +232,7 @@ def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None
 
 TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
-TRIAGE_TEST_MIN_FLAGGED = 0.94  # held-out half of the red-flag paraphrases (measured: 98/104); the goal is 1.0
+TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 100/104); the goal is 1.0
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
@@ -328,3 +328,11 @@ def test_record_parts_come_from_the_record_or_not_at_all(catalogue: Catalogue) -
     assert missed is not None and missed.text == "Call your MS team before restarting." and missed.sources
     shots = record_part(filled, "vaccines")
     assert shots is not None and shots.text == "Avoid live vaccines."
+
+
+@pytest.mark.parametrize("question", [
+    "can ms cause sudden vision loss?", "is sudden weakness a sign of a relapse", "sudden vision loss in ms",
+    "why does ms make your legs suddenly give way", "ms and sudden weakness in legs",
+])
+def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, question: str) -> None:
+    assert ask(store, question)["answer"]["urgent"] is False

@@ -22,6 +22,19 @@ def normalise(text: str) -> str:
     return " ".join(lowered.split())
 
 
+QUESTION_START = re.compile(r"^(can|could|does|do|did|is|are|was|were|will|would|should|why|how|what|when|which|who|"
+                            r"where|has|have)\b")
+
+
+DESCRIPTION_MIN_WORDS = 8  # shorter statements are search queries ("sudden vision loss in ms")
+
+
+def describes(text: str) -> bool:
+    """A statement, not a question ("colours look washed out in one eye all of a sudden"): someone's own case."""
+    words = normalise(text).split()
+    return "?" not in text and len(words) >= DESCRIPTION_MIN_WORDS and not QUESTION_START.match(" ".join(words))
+
+
 def concepts_in(text: str, triage: Triage) -> set[str]:
     """The concepts a normalised text mentions."""
     return {name for name, pattern in triage.concepts.items() if pattern.search(text)}
@@ -30,10 +43,11 @@ def concepts_in(text: str, triage: Triage) -> set[str]:
 def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
     """The red flags a question describes, in lexicon order."""
     triage = lexicon.triage
-    found = concepts_in(normalise(question.text or question.lower), triage)
+    normalised = normalise(question.text or question.lower)
+    found = concepts_in(normalised, triage)
     therapies = set(question.therapies)
     found |= {name for name, ids in triage.contexts.items() if ids & therapies}
-    reported = bool({"report", "onset"} & found) or question.personal
+    reported = bool({"report", "now"} & found) or question.personal or describes(question.text or question.lower)
     raised: list[str] = []
     for rule in triage.rules:
         if rule.report and not reported:
