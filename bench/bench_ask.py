@@ -1,6 +1,6 @@
 """Ask-engine benchmark: index build time, warm latency (p50/p95), cold CLI wall time, peak memory.
 
-Usage: python bench/bench_ask.py [QUESTIONS.jsonl]   (default: ../shared/eval/qa_dev.jsonl)
+Usage: python bench/bench_ask.py [QUESTIONS.jsonl]   (default: the consumer test split and the triage test half)
 Prints figures; asserts nothing. Uses a temporary MSCARE_HOME so it never touches your data.
 """
 
@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "qa_dev.jsonl"
+EVAL = ROOT / "tests" / "fixtures" / "eval"
+DEFAULT_QUESTIONS = [EVAL / "qa_consumer_test.jsonl", EVAL / "triage_test.jsonl"]
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -31,8 +32,8 @@ def load_questions(path: Path) -> list[str]:
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_QUESTIONS
-    questions = load_questions(path)
+    paths = [Path(a) for a in sys.argv[1:]] or DEFAULT_QUESTIONS
+    questions = [q for path in paths for q in load_questions(path)]
     home = Path(tempfile.mkdtemp(prefix="mscare-bench-"))
     os.environ["MSCARE_HOME"] = str(home)
 
@@ -65,7 +66,7 @@ def main() -> None:
         colds.append(time.perf_counter() - started)
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
-    print(f"questions: {len(questions)} from {path}")
+    print(f"questions: {len(questions)} from {', '.join(p.name for p in paths)}")
     print(f"index build: median {statistics.median(builds):.2f} s (3 runs)")
     print(f"warm answer latency: p50 {percentile(latencies, 50):.1f} ms, p95 {percentile(latencies, 95):.1f} ms, "
           f"max {max(latencies):.1f} ms ({len(latencies)} answers)")

@@ -58,3 +58,19 @@ def test_eval_names_a_bad_file(runner: CliRunner, cli_app: typer.Typer, mscare_h
     assert result.exit_code == 2 and "bad.jsonl:1" in result.stderr
     missing = runner.invoke(cli_app, ["eval", str(tmp_path / "none.jsonl")])
     assert missing.exit_code == 2 and "none.jsonl" in missing.stderr
+
+
+def test_eval_reports_each_split_by_name(runner: CliRunner, cli_app: typer.Typer, mscare_home: Path,
+                                         tmp_path: Path) -> None:
+    for name in ("qa_consumer_test", "triage_test"):
+        rows = (DEV_SET.parent / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(cli_app, ["eval", "test", "triage_test", "--dir", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.stderr
+    splits = json.loads(result.stdout)["splits"]
+    assert [s["name"] for s in splits] == ["qa_consumer_test", "triage_test"]
+    assert all(s["total"] == 3 and "false_alarms" in s and "median_words" in s for s in splits)
+    text = runner.invoke(cli_app, ["eval", "test", "--dir", str(tmp_path)])
+    assert "== qa_consumer_test" in text.stdout and "false alarms" in text.stdout
+    unknown = runner.invoke(cli_app, ["eval", "nosuchsplit", "--dir", str(tmp_path)])
+    assert unknown.exit_code == 2 and "nosuchsplit" in unknown.stderr

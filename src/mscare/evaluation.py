@@ -1,9 +1,15 @@
-"""``mscare eval``: run a JSONL question set against the ask engine and report pass rates by kind."""
+"""``mscare eval``: run JSONL question sets against the ask engine; pass rates per set (split) and per kind.
+
+Besides the pass rate, a report counts what matters most for safety: red flags flagged (items marked
+``urgent``), false alarms (urgent answers to items that are not), right declines, and the median length of
+the answers that are not declines (without the closing reminder).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +17,10 @@ from typing import Any
 
 from mscare.ask import QuestionError, answer
 from mscare.ask.engine import check_question
+from mscare.settings import DISCLAIMER
 from mscare.store import Store
+
+SPLIT_PREFIXES = ("", "qa_consumer_", "triage_", "qa_")
 
 
 class EvalFileError(ValueError):
@@ -25,11 +34,14 @@ class ItemResult:
     passed: bool
     failures: list[str]
     answer: dict[str, Any]
+    expected_urgent: bool = False
+    expected_refuse: bool = False
 
 
 @dataclass
 class EvalReport:
     items: list[ItemResult] = field(default_factory=list)
+    name: str = ""
 
     def by_kind(self) -> dict[str, dict[str, float]]:
         groups: dict[str, list[bool]] = defaultdict(list)
@@ -41,6 +53,25 @@ class EvalReport:
     @property
     def rate(self) -> float:
         return sum(i.passed for i in self.items) / len(self.items) if self.items else 0.0
+
+    def safety(self) -> dict[str, Any]:
+        """Red flags flagged, false alarms, declines right and wrong, and the median answer length in words."""
+        red = [i for i in self.items if i.expected_urgent]
+        calm = [i for i in self.items if not i.expected_urgent]
+        declines = [i for i in self.items if i.expected_refuse]
+        answers = [i for i in self.items if not i.answer["refused"]]
+        words = [len(i.answer["text"].replace(DISCLAIMER, "").split()) for i in answers]
+        return {
+            "urgent_flagged": sum(i.answer["urgent"] for i in red), "urgent_total": len(red),
+            "false_alarms": sum(i.answer["urgent"] for i in calm), "not_urgent_total": len(calm),
+            "declines_right": sum(i.answer["refused"] for i in declines), "declines_total": len(declines),
+            "false_refusals": sum(i.answer["refused"] for i in self.items if not i.expected_refuse),
+            "median_words": statistics.median(words) if words else 0,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        return {"name": self.name, "passed": sum(i.passed for i in self.items), "total": len(self.items),
+                "rate": round(self.rate, 3), "by_kind": self.by_kind(), **self.safety()}
 
 
 def read_items(path: Path) -> list[dict[str, Any]]:
@@ -108,12 +139,27 @@ def judge(item: dict[str, Any], result: dict[str, Any]) -> list[str]:
     return failures
 
 
+def resolve_split(name: str, folder: Path) -> Path:
+    """A question file: a path as given, or a split name ("test", "triage_dev") looked up in ``folder``."""
+    given = Path(name)
+    if given.suffix == ".jsonl" or given.exists():
+        return given
+    for prefix in SPLIT_PREFIXES:
+        candidate = folder / f"{prefix}{name.replace('-', '_')}.jsonl"
+        if candidate.exists():
+            return candidate
+    known = sorted(p.stem for p in folder.glob("*.jsonl")) if folder.is_dir() else []
+    raise EvalFileError(f"{name}: no such file or split in {folder} (known: {', '.join(known) or 'none'})")
+
+
 def run_eval(path: Path, *, store: Store) -> EvalReport:
-    report = EvalReport()
+    report = EvalReport(name=path.stem)
     for item in read_items(path):
         result = answer(question=item["question"], store=store).to_json()
         failures = judge(item, result)
         report.items.append(ItemResult(id=str(item.get("id", len(report.items) + 1)),
                                        kind=str(item.get("kind", "unknown")), passed=not failures,
-                                       failures=failures, answer=result["answer"]))
+                                       failures=failures, answer=result["answer"],
+                                       expected_urgent=bool(item.get("urgent", False)),
+                                       expected_refuse=bool(item.get("refuse", False))))
     return report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mscare.ask.aspects import load_bank, record_part
 from mscare.ask.lexicon import Lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, coverage, term_weights, terms_covered
 from mscare.ask.summary import therapy_profile
@@ -145,9 +146,62 @@ def comparison_draft(question: Question, *, store: Store, catalogue: Catalogue, 
     return used
 
 
+def aspect_pieces(question: Question, therapy_id: str, aspect: str, *, store: Store,
+                  catalogue: Catalogue) -> list[Ranked]:
+    """The record's parts answering one aspect, in the aspect's order; parts the record lacks are skipped."""
+    therapy = catalogue.therapies[therapy_id]
+    weights = term_weights(question, store, catalogue)
+    by_field: dict[str, list[Passage]] = {}
+    for passage in store.passages_of(therapy_id):
+        by_field.setdefault(passage.field.split(".")[0], []).append(passage)
+    pieces: list[Ranked] = []
+    for name in load_bank().aspects[aspect].fields:
+        if name == "monitoring" and any(r.passage.field == "tests_asked" for r in pieces):
+            continue  # the tests asked about, with why, stand for the whole list
+        if name in by_field:
+            candidates = [Ranked(passage=p, score=1.0, coverage=coverage(question, p, catalogue, weights))
+                          for p in by_field[name]]
+            if name == "notes":  # a note only when it bears on the question's own words
+                candidates = [r for r in candidates if terms_covered(r, question, weights)]
+            pieces += sorted(candidates, key=lambda r: -r.coverage)[:1]
+        else:
+            built = record_part(therapy, name, question.lower)
+            if built is not None:
+                pieces.append(Ranked(passage=built, score=1.0, coverage=coverage(question, built, catalogue, weights)))
+    return pieces
+
+
+def aspect_draft(question: Question, therapy_id: str, *, store: Store, catalogue: Catalogue) -> list[Ranked]:
+    """Answer first: each aspect's first part, then the first aspect's next part, at most three in all."""
+    lists = [aspect_pieces(question, therapy_id, a, store=store, catalogue=catalogue) for a in question.aspects]
+    chosen: list[Ranked] = []
+    for rank in range(3):
+        for pieces in lists:
+            if rank < len(pieces) and pieces[rank].passage.pid not in {r.passage.pid for r in chosen}:
+                chosen.append(pieces[rank])
+    chosen = chosen[:3]
+    # A field that covers question words the chosen parts miss ("...the chickenpox test?") earns the last place.
+    weights = term_weights(question, store, catalogue)
+    seen = set().union(*(terms_covered(r, question, weights) for r in chosen)) if chosen else set()
+    taken = {r.passage.pid for r in chosen}
+    if any(r.passage.field == "tests_asked" for r in chosen):
+        taken.add(f"therapy:{therapy_id}:monitoring")
+    gains = [(sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen), r)
+             for r in (Ranked(passage=p, score=0.5, coverage=coverage(question, p, catalogue, weights))
+                       for p in store.passages_of(therapy_id) if p.pid not in taken)]
+    gain, sharper = max(gains, key=lambda g: (g[0], g[1].coverage), default=(0.0, None))
+    if sharper is not None and gain > 0:
+        chosen = chosen[:2] + [sharper]
+    return chosen
+
+
 def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, catalogue: Catalogue,
                  lexicon: Lexicon) -> Draft:
     """Choose the passages to quote: from therapy records when the question names therapies."""
+    if len(question.therapies) == 1 and question.aspects:
+        used = aspect_draft(question, question.therapies[0], store=store, catalogue=catalogue)
+        if used:
+            return Draft(used=used, topic=None, confidence=min(1.0, 0.5 + 0.5 * max(r.coverage for r in used)))
     if len(question.therapies) == 1:
         fields = wanted_fields(question, lexicon, DEFAULT_FIELDS)
         used = therapy_draft(question, question.therapies[0], store=store, catalogue=catalogue,

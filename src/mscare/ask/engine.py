@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mscare.ask.compose import draft_answer
@@ -18,6 +18,7 @@ from mscare.store import Store, StoreVocabulary
 
 MIN_COVERAGE = 0.25
 HEALTH_MIN_COVERAGE = 0.4  # a question that does not name MS must match some content this well
+CONTENT_MIN_COVERAGE = 0.75  # ... or, with no health word in it, this well
 URGENT_PREFIX = "Seek urgent care."
 
 
@@ -78,6 +79,9 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
         question.therapies and any(re.search(p, lower) for p in decision.get("with_therapy", []))
     ):
         return "personal_decision", {}
+    for key in ("personal_prognosis", "named_doctor", "shop_price"):
+        if any(p.search(lower) for p in lexicon.patterns(key)):
+            return key, {}
     if asks_about_unknown_drug(question):
         return "unknown_drug", {"name": question.unknown_names[0]}
     other = lexicon.refusals["other_condition"]["terms"]
@@ -93,17 +97,50 @@ def in_domain(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> boo
     if question.therapies or question.classes or question.mentions_ms:
         return True
     health = any(stem(w) in lexicon.domain_stems for w in question.words)
-    return health and bool(ranked) and ranked[0].coverage >= HEALTH_MIN_COVERAGE
+    best = ranked[0].coverage if ranked else 0.0
+    # The content is all about MS: a question it covers almost entirely is about MS even if it does not say so.
+    return (health and best >= HEALTH_MIN_COVERAGE) or best >= CONTENT_MIN_COVERAGE
 
 
 def off_record(question: Question, used: list[Ranked], store: Store, catalogue: Catalogue) -> bool:
     """A therapy question that asks something no chosen passage mentions ("how much does Ocrevus cost?")."""
-    if question.intents:
+    if question.intents or question.aspects:
         return False
     weights = term_weights(question, store, catalogue)
     if not weights.weights:
         return False
     return not any(terms_covered(ranked, question, weights) for ranked in used)
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def unrepeated(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The segments with any sentence an earlier segment already said left out (empty segments dropped)."""
+    seen: set[str] = set()
+    out = []
+    for segment in segments:
+        kept = []
+        for sentence in SENTENCE_END.split(segment["text"]):
+            key = " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))
+            if key and key not in seen:
+                seen.add(key)
+                kept.append(sentence)
+        if kept:
+            out.append({**segment, "text": " ".join(kept)})
+    return out
+
+
+def diagnosis_note(question: Question, used: list[Ranked], store: Store, lexicon: Lexicon) -> Ranked | None:
+    """For a diagnosis question that also asks what helps: the opening of the content's section on diagnosis."""
+    note = lexicon.refusals["diagnosis"].get("general_note")
+    if not note or "advice" not in question.intents or not used or max(r.coverage for r in used) < MIN_COVERAGE:
+        return None
+    for passage in store.passages_of(note["topic"]):
+        if re.search(note["heading"], passage.field.lower()):
+            opening = " ".join(SENTENCE_END.split(passage.text)[:2])
+            return Ranked(passage=replace(passage, text=opening), score=1.0, coverage=0.0)
+    return None
 
 
 def related_topics(ranked: list[Ranked], used: list[Ranked], question: Question, lexicon: Lexicon) -> list[str]:
@@ -142,6 +179,9 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
         reason = ("low_confidence", {})
     if reason is None and not flags and parsed.therapies and off_record(parsed, draft.used, store, catalogue):
         reason = ("low_confidence", {})
+    lead = diagnosis_note(parsed, draft.used, store, lexicon) if reason and reason[0] == "diagnosis" else None
+    if lead is not None:  # "is that MS? what helps?": the care answer, led by one cited line on diagnosis
+        reason, draft.used = None, [lead, *draft.used[:2]]
     related = related_topics(ranked, draft.used, parsed, lexicon)
 
     if reason is not None:
@@ -150,13 +190,14 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
         return Answer(question=text, text=refusal, sources=[], topic=None, confidence=0.0, refused=True,
                       urgent=False, segments=[{"text": refusal, "sources": [], "urgent": False}],
                       passages=ranked[:k] if key == "low_confidence" else [],
-                      related=related if key in ("low_confidence", "personal_decision", "diagnosis") else [],
+                      related=related if key in ("low_confidence", "personal_decision", "diagnosis",
+                                                 "personal_prognosis") else [],
                       reason=key)
 
     used = draft.used if (not flags or (draft.used and draft.confidence >= 0.5)) else []
     segments: list[dict[str, Any]] = [{"text": urgent_text, "sources": urgent_sources, "urgent": True}] \
         if urgent_text else []
-    segments += [{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used]
+    segments += unrepeated([{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used])
     segments.append({"text": DISCLAIMER, "sources": [], "urgent": False})
     source_ids = [s for seg in segments for s in seg["sources"]]
     sources = [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}

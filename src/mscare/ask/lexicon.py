@@ -34,11 +34,29 @@ class Intent:
 class RedFlag:
     id: str
     label: str
-    patterns: list[re.Pattern[str]]
     advice: str
     sources: list[str]
     personal: bool
     requires_therapy: list[str]
+
+
+@dataclass(frozen=True)
+class TriageRule:
+    """A red flag raised when every concept of one alternative is present (see triage.yaml)."""
+
+    flag: str
+    alternatives: list[list[str]]
+    report: bool
+    instead_of: list[str]
+
+
+@dataclass(frozen=True)
+class Triage:
+    """Red-flag concepts (one compiled pattern each), therapy contexts and the rules over them."""
+
+    concepts: dict[str, re.Pattern[str]]
+    contexts: dict[str, frozenset[str]]
+    rules: list[TriageRule]
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,7 @@ class Lexicon:
     classes: list[DrugClass]
     intents: list[Intent]
     red_flags: list[RedFlag]
+    triage: Triage
     refusals: dict[str, Any]
     stopwords: frozenset[str]
     domain_stems: frozenset[str]
@@ -83,6 +102,23 @@ def compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(p) for p in patterns]
 
 
+def load_triage(data: dict[str, Any]) -> Triage:
+    """Each concept's fragments as one pattern matched at a word start (whole words where the file says)."""
+    whole = set(data.get("whole_words", []))
+    concepts = {
+        name: re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{f})" for f in fragments) + ")"
+                         + (r"(?![a-z0-9])" if name in whole else ""))
+        for name, fragments in data["concepts"].items()
+    }
+    rules = [TriageRule(flag=r["flag"], alternatives=r["any"], report=r.get("report", True),
+                        instead_of=r.get("instead_of", [])) for r in data["rules"]]
+    contexts = {name: frozenset(ids) for name, ids in data.get("contexts", {}).items()}
+    unknown = {c for r in rules for alt in r.alternatives for c in alt} - set(concepts) - set(contexts)
+    if unknown:
+        raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
+    return Triage(concepts=concepts, contexts=contexts, rules=rules)
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(root: Path | None = None) -> Lexicon:
     """Read and compile the lexicon files (once per process)."""
@@ -94,7 +130,7 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
         for i in _load(folder / "intents.yaml")
     ]
     flags = [
-        RedFlag(id=f["id"], label=f.get("label", f["id"]), patterns=compile_all(f["patterns"]),
+        RedFlag(id=f["id"], label=f.get("label", f["id"]),
                 advice=" ".join(f["advice"].split()), sources=f["sources"], personal=f.get("personal", True),
                 requires_therapy=f.get("requires_therapy", []))
         for f in _load(folder / "redflags.yaml")
@@ -103,6 +139,7 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
                for c in _load(folder / "classes.yaml")]
     return Lexicon(
         synonyms=_load(folder / "synonyms.yaml"), classes=classes, intents=intents, red_flags=flags,
+        triage=load_triage(_load(folder / "triage.yaml")),
         refusals=_load(folder / "refusals.yaml"),
         stopwords=frozenset(_load(folder / "stopwords.yaml")),
         domain_stems=frozenset(stem(str(w)) for w in _load(folder / "domain.yaml")),

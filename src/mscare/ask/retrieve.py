@@ -29,7 +29,7 @@ class TermWeights:
     def __init__(self, question: Question, store: Store, catalogue: Catalogue):
         self.therapy_words = {w for tid in question.therapies for w in therapy_terms(tid, catalogue)}
         self.terms = [t for t in question.terms if t not in self.therapy_words]
-        if definition_pattern(question) is MS_DEFINITION:
+        if about_ms_itself(question):
             self.terms.append("sclerosis")  # "what is MS?" asks about MS itself, normally a stopword
         stems = sorted({stem(v) for t in self.terms for v in [t, *question.variants.get(t, [])] if " " not in v})
         frequencies, total = store.document_frequencies(stems)
@@ -98,7 +98,7 @@ def therapy_terms(therapy_id: str, catalogue: Catalogue) -> list[str]:
 
 def search_terms(question: Question, catalogue: Catalogue) -> list[str]:
     terms = list(question.terms) + question.expansions
-    if definition_pattern(question) is MS_DEFINITION:  # "what is MS?": MS itself is the subject
+    if about_ms_itself(question):  # "what is MS?": MS itself is the subject
         terms += ["multiple", "sclerosis", "ms"]
     for therapy_id in question.therapies:
         terms += therapy_terms(therapy_id, catalogue)[:3]
@@ -181,11 +181,18 @@ def heading_match(passage: Passage, asked: set[str]) -> float:
     return sum(1 for w in heading if stem(w) in asked) / len(heading)
 
 
-DEFINITION = re.compile(r"^(?:what|who)(?: exactly)?(?: is|'s| are| exactly is) (?:an? |the )?"
+DEFINITION = re.compile(r"^(?:what|who)(?: exactly)?(?: is|'s|s| are| exactly is) (?:an? |the )?"
                         r"(.+?)(?:\?| and | or |,|$)")
 
 
 MS_DEFINITION = re.compile(r"\b(?:ms|multiple sclerosis)(?: \(ms\))? is (?:a|an)\b", re.I)
+
+
+def about_ms_itself(question: Question) -> bool:
+    """"What is MS?", "what happens when you have MS?": MS is the subject, not a word beside it."""
+    if question.therapies or not question.mentions_ms:
+        return False
+    return definition_pattern(question) is MS_DEFINITION or not question.terms
 
 
 def definition_pattern(question: Question) -> re.Pattern[str] | None:

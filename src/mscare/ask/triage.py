@@ -1,28 +1,62 @@
-"""Urgent-care triage: does a question describe a red-flag symptom?"""
+"""Urgent-care triage: does a question describe a red-flag symptom?
+
+A red flag is a combination of concepts (vision change, new weakness, fever, allergy signs...), a time
+course (sudden, since this morning, over weeks) and a context (a PML-risk drug, minutes after an injection,
+days after an alemtuzumab infusion). The lay vocabulary of each concept and the rules over concepts are
+data (``content/lexicon/triage.yaml``); this module only normalises the text and applies the rules.
+"""
 
 from __future__ import annotations
 
-from mscare.ask.lexicon import Lexicon, RedFlag
+import re
+
+from mscare.ask.lexicon import Lexicon, RedFlag, Triage
 from mscare.ask.understand import Question
 from mscare.urgent import default_urgent
 
 
-def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
-    """The red flags a question describes, in lexicon order.
+def normalise(text: str) -> str:
+    """Lowercase, apostrophes dropped ("can't" -> "cant"), hyphens and punctuation as spaces."""
+    lowered = text.lower().replace("’", "'").replace("‘", "'").replace("'", "")
+    lowered = re.sub(r"[^a-z0-9.°\s]+", " ", lowered)
+    lowered = re.sub(r"\.(?!\d)", " ", lowered)
+    return " ".join(lowered.split())
 
-    A flag marked ``personal`` needs the question to be about a real person ("my eye", "she"), so that
-    general questions ("can MS affect vision?") are answered normally. A flag with ``requires_therapy``
-    needs one of those therapies named (PML is a drug-related risk).
-    """
-    found = []
-    for flag in lexicon.red_flags:
-        if flag.personal and not question.personal:
+
+QUESTION_START = re.compile(r"^(can|could|does|do|did|is|are|was|were|will|would|should|why|how|what|when|which|who|"
+                            r"where|has|have)\b")
+
+
+DESCRIPTION_MIN_WORDS = 8  # shorter statements are search queries ("sudden vision loss in ms")
+
+
+def describes(text: str) -> bool:
+    """A statement, not a question ("colours look washed out in one eye all of a sudden"): someone's own case."""
+    words = normalise(text).split()
+    return "?" not in text and len(words) >= DESCRIPTION_MIN_WORDS and not QUESTION_START.match(" ".join(words))
+
+
+def concepts_in(text: str, triage: Triage) -> set[str]:
+    """The concepts a normalised text mentions."""
+    return {name for name, pattern in triage.concepts.items() if pattern.search(text)}
+
+
+def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
+    """The red flags a question describes, in lexicon order."""
+    triage = lexicon.triage
+    normalised = normalise(question.text or question.lower)
+    found = concepts_in(normalised, triage)
+    therapies = set(question.therapies)
+    found |= {name for name, ids in triage.contexts.items() if ids & therapies}
+    reported = bool({"report", "now"} & found) or question.personal or describes(question.text or question.lower)
+    raised: list[str] = []
+    for rule in triage.rules:
+        if rule.report and not reported:
             continue
-        if flag.requires_therapy and not set(flag.requires_therapy) & set(question.therapies):
-            continue
-        if any(p.search(question.lower) for p in flag.patterns):
-            found.append(flag)
-    return found
+        if any(all(c in found for c in alternative) for alternative in rule.alternatives):
+            raised.append(rule.flag)
+    replaced = {old for rule in triage.rules if rule.flag in raised for old in rule.instead_of}
+    return [f for f in lexicon.red_flags if f.id in raised and f.id not in replaced]
 
 
 def is_red_flag(question: Question, lexicon: Lexicon) -> bool:

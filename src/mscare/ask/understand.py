@@ -7,12 +7,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from mscare.ask.aspects import classify
 from mscare.ask.lexicon import DrugClass, Lexicon
 from mscare.catalogue import Catalogue, normalise_name
 
 WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 MS_MENTION = re.compile(r"\b(ms|m\.s\.|multiple sclerosis|rrms|ppms|spms|cis|(secondary|primary)[- ]progressive|"
-                        r"relapsing[- ]remitting|clinically isolated|neuro|neurologist|neurology)\b")
+                        r"relapsing[- ]remitting|clinically isolated|neuro|neurologist|neurology|dmts?|"
+                        r"disease[- ]modifying)\b")
 PERSONAL = re.compile(
     r"\b(i|i'm|im|i've|ive|my|me|we|our|she|he|her|his|wife|husband|partner|mom|mum|mother|dad|father|son|"
     r"daughter|friend|sister|brother)\b"
@@ -32,12 +34,14 @@ class Question:
     therapies: list[str] = field(default_factory=list)  # ids, in the order named
     classes: list[DrugClass] = field(default_factory=list)
     intents: list[str] = field(default_factory=list)
+    aspects: list[str] = field(default_factory=list)  # what a therapy question asks (see aspects.py)
     terms: list[str] = field(default_factory=list)  # search terms: the question's own words
     expansions: list[str] = field(default_factory=list)  # synonyms added to the search
     variants: dict[str, list[str]] = field(default_factory=dict)  # term -> its synonyms (words or phrases)
     grams: set[str] = field(default_factory=set)  # runs of consecutive words, for phrase look-ups
     weights: Any = None  # the retrieve module's TermWeights, computed once on first use
     unknown_names: list[str] = field(default_factory=list)
+    odd_words: list[str] = field(default_factory=list)  # unknown words close to English ones: typos, or names
     mentions_ms: bool = False
     personal: bool = False
 
@@ -165,6 +169,8 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     """Analyse a question; with a ``vocabulary``, also spot misspelt and unknown names."""
     lower = " ".join(text.lower().replace("’", "'").split())
     lower = re.sub(r"(\d)(mg|mcg|ml|g|kg)\b", r"\1 \2", lower)
+    lower = re.sub(r"\s*\((?:are|is)\)\s*", " ", lower)  # "What is (are) X ?" in some question sets
+    lower = re.sub(r"\s+([?!.,])", r"\1", lower).strip()
     words = WORD.findall(lower)
     question = Question(text=text, lower=lower, words=words, grams=word_grams(lower))
     question.therapies = find_therapies(lower, catalogue)
@@ -184,6 +190,9 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     question.variants = {t: lexicon.phrase_index.get(t, []) for t in question.terms}
     if vocabulary is not None:
         resolve_unknown_words(question, catalogue, vocabulary)
+    names = {w for tid in question.therapies for n in catalogue.names_of(catalogue.therapies[tid])
+             for w in re.findall(r"[a-z0-9]+", n.lower())}
+    question.aspects = classify(lower, skip=frozenset(names | set(question.unknown_names)))
     return question
 
 
@@ -202,6 +211,8 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
                 named.add(therapy_id)
         elif not vocabulary.near(word) and not is_compound(word, vocabulary):
             question.unknown_names.append(word)
+        elif len(word) >= 7 and not is_compound(word, vocabulary):
+            question.odd_words.append(word)
 
 
 def is_compound(word: str, vocabulary: Vocabulary) -> bool:
@@ -213,6 +224,9 @@ def is_compound(word: str, vocabulary: Vocabulary) -> bool:
 
 def asks_about_unknown_drug(question: Question) -> bool:
     """An unrecognised name in a drug-shaped question, or next to a therapy we know."""
+    if not question.unknown_names and question.odd_words and question.aspects and not question.therapies \
+            and not question.classes:
+        question.unknown_names.append(question.odd_words[0])  # "the dose of neurovexin": a name, not a typo
     if not question.unknown_names:
         return False
     return bool(question.therapies) or bool(set(question.intents) & DRUG_INTENTS)

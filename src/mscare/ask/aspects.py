@@ -1,0 +1,193 @@
+"""What a therapy question asks (its aspect), learned from example questions, and the record parts answering it.
+
+The bank of examples is data (``content/lexicon/aspects.yaml``). A question is compared with every example by
+the IDF-weighted cosine of their word stems and word pairs, therapy names left out; the aspects of the best
+examples win. Record parts that are not index passages (brand names, the indication, contraindications,
+vaccines, interactions, the patient guide) are built here from the record, each with its own sources, and
+only when the record has them: a missing part is never invented.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from mscare.content import content_dir
+from mscare.models import Therapy
+from mscare.passages import Passage, capitalised, sentence, therapy_label
+from mscare.stemming import stem
+
+FILLER = frozenset("a an the of to is are i my me you your it its and or s x y in for do does be".split())
+MIN_SCORE = 0.12
+SECOND_SHARE = 0.8
+MAX_WEIGHT = 0.5  # an aspect's score: this share from its nearest example, the rest from all its examples
+
+
+@dataclass(frozen=True)
+class Aspect:
+    name: str
+    fields: list[str]
+
+
+@dataclass(frozen=True)
+class AspectBank:
+    aspects: dict[str, Aspect]
+    examples: list[tuple[str, Counter[str]]]  # aspect name, example features
+    idf: dict[str, float]
+    centroids: dict[str, Counter[str]]
+    heads: dict[str, str]  # word -> the first word of its group
+
+    def weight(self, feature: str) -> float:
+        return self.idf.get(feature, self.default_idf)
+
+    @property
+    def default_idf(self) -> float:
+        return math.log(1 + len(self.examples))
+
+
+def features(text: str, skip: frozenset[str] = frozenset(), heads: dict[str, str] | None = None) -> Counter[str]:
+    """Stems of the words (fillers and ``skip`` words left out, synonyms as their group's head) and pairs."""
+    words = [w for w in re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", "")) if w not in skip]
+    heads = heads or {}
+    stems = [stem(heads.get(w, w)) for w in words if w not in FILLER]
+    pairs = [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+    return Counter(stems + pairs)
+
+
+@lru_cache(maxsize=2)
+def load_bank(root: Path | None = None) -> AspectBank:
+    data = yaml.safe_load(((root or content_dir()) / "lexicon" / "aspects.yaml").read_text(encoding="utf-8"))
+    heads = {str(w): str(group[0]) for group in data["words"] for w in group}
+    aspects = {a["aspect"]: Aspect(name=a["aspect"], fields=a["fields"]) for a in data["aspects"]}
+    examples = [(a["aspect"], features(e, heads=heads)) for a in data["aspects"] for e in a["examples"]]
+    frequency: Counter[str] = Counter()
+    centroids: dict[str, Counter[str]] = {}
+    for name, feats in examples:
+        frequency.update(set(feats))
+        centroids.setdefault(name, Counter()).update(feats)
+    idf = {f: math.log(1 + len(examples) / n) for f, n in frequency.items()}
+    return AspectBank(aspects=aspects, examples=examples, idf=idf, centroids=centroids, heads=heads)
+
+
+def similarity(question: Counter[str], example: Counter[str], bank: AspectBank) -> float:
+    """Cosine of the IDF-weighted feature counts."""
+    shared = sum(bank.weight(f) ** 2 * n * example[f] for f, n in question.items() if f in example)
+    if not shared:
+        return 0.0
+    norm_q = math.sqrt(sum((bank.weight(f) * n) ** 2 for f, n in question.items()))
+    norm_e = math.sqrt(sum((bank.weight(f) * n) ** 2 for f, n in example.items()))
+    return shared / (norm_q * norm_e)
+
+
+PARTS = re.compile(r"\?|;|\band also\b|\band (?=(?:what|how|when|can|is|are|does|do|will|why|should|it)\b)"
+                   r"|, (?=(?:and|what|how|when|can|is|are|does|do|will|why|should)\b)")
+
+
+def classify(text: str, *, skip: frozenset[str] = frozenset(), bank: AspectBank | None = None) -> list[str]:
+    """The aspects a question asks about, best first; a question in two parts gets each part's aspect."""
+    bank = bank or load_bank()
+    found = classify_part(text, skip, bank)
+    parts = [p for p in PARTS.split(text) if p and len(p.split()) >= 2]
+    if len(parts) > 1:
+        for piece in parts:
+            found += [a for a in classify_part(piece, skip, bank)[:1] if a not in found]
+    return found[:2]
+
+
+def classify_part(text: str, skip: frozenset[str], bank: AspectBank) -> list[str]:
+    """The best aspect of one text, and a close second."""
+    asked = features(text, skip, bank.heads)
+    if not asked:
+        return []
+    nearest: dict[str, float] = {}
+    for name, example in bank.examples:
+        nearest[name] = max(nearest.get(name, 0.0), similarity(asked, example, bank))
+    scores = {name: MAX_WEIGHT * nearest.get(name, 0.0) + (1 - MAX_WEIGHT) * similarity(asked, centroid, bank)
+              for name, centroid in bank.centroids.items()}
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < MIN_SCORE:
+        return []
+    top = ranked[0][1]
+    chosen = [name for name, score in ranked[:2] if score >= max(MIN_SCORE, SECOND_SHARE * top)]
+    return [] if chosen[0] == "none" else [name for name in chosen if name != "none"]
+
+
+def part(therapy: Therapy, name: str, text: str, sources: list[str]) -> Passage:
+    return Passage(pid=f"therapy:{therapy.id}:{name}", kind="therapy", ref=therapy.id, field=name,
+                   title=therapy_label(therapy), text=text, sources=list(dict.fromkeys(sources)))
+
+
+def record_part(therapy: Therapy, name: str, question_lower: str = "") -> Passage | None:
+    """A record part that the index does not hold as a passage, or None when the record lacks it."""
+    generic = capitalised(therapy.generic_name)
+    if name == "brands":
+        brands = [b for b in therapy.brands if not b.lower().startswith("generic")]
+        if not brands:
+            return None
+        generics = " Generic versions are also sold." if len(brands) < len(therapy.brands) else ""
+        return part(therapy, name, f"{generic} is sold under the brand name{'s' if len(brands) > 1 else ''} "
+                                   f"{', '.join(brands)}.{generics}", therapy.sources_for("brands"))
+    if name == "indication":
+        return indication(therapy)
+    if name == "tests_asked":
+        return tests_asked(therapy, question_lower)
+    if name == "contraindications" and therapy.contraindications:
+        items = list(therapy.contraindications)
+        text = f"Do not use {therapy.generic_name} if: " + "; ".join(
+            c.text.rstrip(".") + ("" if set(c.regions) == {"us", "eu"} else f" ({'/'.join(c.regions).upper()} label)")
+            for c in items) + "."
+        return part(therapy, name, text, [s for c in items for s in c.sources])
+    if name == "vaccines" and therapy.vaccines:
+        advice = therapy.vaccines
+        pieces = [advice.live, advice.non_live, advice.before, advice.during, advice.after]
+        return part(therapy, name, " ".join(sentence(p) for p in pieces if p), advice.sources)
+    if name == "interactions" and therapy.interactions:
+        asked = [i for i in therapy.interactions if i.agent.lower() in question_lower] or therapy.interactions[:3]
+        text = " ".join(sentence(f"{capitalised(i.agent)}: {i.effect.rstrip('.')}"
+                                 + (f". {i.advice}" if i.advice else "")) for i in asked)
+        return part(therapy, name, text, [s for i in asked for s in i.sources])
+    if name.startswith("guide.") and therapy.patient_guide:
+        value = getattr(therapy.patient_guide, name.split(".", 1)[1], None)
+        if value:
+            return part(therapy, name, sentence(value), therapy.patient_guide.sources)
+    return None
+
+
+def indication(therapy: Therapy) -> Passage | None:
+    """What the therapy is approved for, US then EU, from the approvals."""
+    uses = []
+    for region, label in (("us", "In the US"), ("eu", "In the EU")):
+        approval = getattr(therapy.approvals, region)
+        if approval.status == "approved" and approval.indication:
+            use = approval.indication[:1].lower() + approval.indication[1:].rstrip(".")
+            uses.append(f"{label} it is approved for {use}.")
+    if not uses:
+        return None
+    treats = f" It is used for {', '.join(therapy.treats)}." if therapy.treats else ""
+    return part(therapy, "indication", f"{capitalised(therapy.generic_name)} ({therapy.drug_class}). " + " ".join(uses)
+                + treats, therapy.sources_for("approvals"))
+
+
+TEST_WORDS = frozenset("test tests testing check checks checked need needed needs why what when before after there "
+                       "an the with on for do does is are i my me you your it they start starting started begin "
+                       "take taking while during done get have which".split())
+
+
+def tests_asked(therapy: Therapy, question_lower: str) -> Passage | None:
+    """The monitoring items a question names ("why the eye test?"), each with why it is done."""
+    names = {w for n in [therapy.generic_name, *therapy.brands, *therapy.aliases] for w in n.lower().split()}
+    asked = [w for w in re.findall(r"[a-z0-9]+", question_lower) if w not in TEST_WORDS | names and len(w) > 2]
+    items = [m for m in therapy.monitoring
+             if any(word.startswith(w) or stem(word) == stem(w) for w in asked
+                    for word in re.findall(r"[a-z0-9]+", f"{m.test} {m.why}".lower()))]
+    if not items or len(items) == len(therapy.monitoring):
+        return None
+    text = " ".join(sentence(f"{capitalised(m.test)} ({m.when}): {m.why.strip().rstrip('.')}")
+                    for m in items[:3])
+    return part(therapy, "tests_asked", text, [s for m in items[:3] for s in m.sources])
