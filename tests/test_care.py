@@ -560,13 +560,13 @@ def test_cli_monitoring_text(runner: CliRunner, cli_app: typer.Typer) -> None:
 def test_cli_monitoring_rejects_an_impossible_date(runner: CliRunner, cli_app: typer.Typer) -> None:
     result = invoke(runner, cli_app, "monitoring", "natalizumab", "--start", "2026-02-30")
     assert result.exit_code == 2
-    assert "--start must be a real date as YYYY-MM-DD, got '2026-02-30'" in result.stderr
+    assert "start: enter a real date as YYYY-MM-DD, for example 2026-01-15." in result.stderr
 
 
 def test_cli_monitoring_rejects_months_out_of_range(runner: CliRunner, cli_app: typer.Typer) -> None:
     result = invoke(runner, cli_app, "monitoring", "natalizumab", "--start", "2026-01-15", "--months", "500")
     assert result.exit_code == 2
-    assert "--months must be between 1 and 120, got 500" in result.stderr
+    assert "months: enter a number from 1 to 120." in result.stderr
 
 
 def test_cli_monitoring_unknown_therapy(runner: CliRunner, cli_app: typer.Typer) -> None:
@@ -646,7 +646,7 @@ def test_cli_mitoxantrone_dose_json(runner: CliRunner, cli_app: typer.Typer, cat
 def test_cli_mitoxantrone_negative_dose(runner: CliRunner, cli_app: typer.Typer) -> None:
     result = invoke(runner, cli_app, "mitoxantrone-dose", "--dose", "-3")
     assert result.exit_code == 2
-    assert "doses must be positive" in result.stderr
+    assert "dose: enter each dose as a number of mg/m² above 0." in result.stderr
 
 
 def test_cli_options_json(runner: CliRunner, cli_app: typer.Typer, catalogue: Catalogue) -> None:

@@ -32,12 +32,16 @@ def one_line_error(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
     (["options", "--ms-type", "rrms", "--age", "abc"], "'--age'"),
     (["trials", "screen", "NCT06441617"], "--age"),
     (["check", "extra"], "extra"),
-    (["monitoring", "natalizumab", "--start", "2026-01-15", "--months", "1.5"], "--months"),
 ])
 def test_usage_errors_are_one_line(mscare_home: Path, capsys: pytest.CaptureFixture[str], args: list[str],
                                    expected: str) -> None:
     line = one_line_error(capsys, args)
     assert expected in line and "--help" in line
+
+
+def test_monitoring_months_that_are_not_whole_say_so(mscare_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_line_error(capsys, ["monitoring", "natalizumab", "--start", "2026-01-15", "--months", "1.5"])
+    assert line == "Error: months: enter a whole number."
 
 
 @pytest.mark.parametrize("start", ["1900-01-01", "9999-12-31", "2026-02-30"])

@@ -173,7 +173,7 @@ def test_cli_region_flag_and_json(runner: CliRunner, cli_app: typer.Typer) -> No
 def test_cli_rejects_an_unknown_region(runner: CliRunner, cli_app: typer.Typer) -> None:
     result = runner.invoke(cli_app, ["monitoring", "mitoxantrone", "--start", "2026-01-15", "--region", "fr"])
     assert result.exit_code == 2
-    assert "--region must be one of us, eu, uk" in result.stderr
+    assert "region: choose 'us', 'eu' or 'uk'." in result.stderr
 
 
 def test_api_natalizumab_dose_days(api_client: Any) -> None:

@@ -12,12 +12,12 @@ from mscare.api.common import bad_request, unknown_therapy
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary
 from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
+from mscare.care.inputs import DoseQuery, MonitoringQuery
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
-from mscare.care.monitoring import DEFAULT_MONTHS, MAX_MONTHS, ScheduleError, monitoring_schedule
+from mscare.care.monitoring import ScheduleError, monitoring_schedule
 from mscare.care.options import Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import UnknownTherapy
-from mscare.models import Region
 from mscare.settings import MAX_QUESTION_CHARS
 
 router = APIRouter()
@@ -37,14 +37,13 @@ def compare_route(request: Request, names: Annotated[str, Query(min_length=1, ma
 
 
 @router.get("/api/monitoring/{name}", tags=["care"], response_model=None)
-def monitoring_route(request: Request, name: str, start: date,
-                     months: Annotated[int, Query(ge=1, le=MAX_MONTHS)] = DEFAULT_MONTHS,
-                     region: Annotated[Region, Query(description="Whose label to follow.")] = "us",
+def monitoring_route(request: Request, name: str, query: Annotated[MonitoringQuery, Query()]
                      ) -> dict[str, Any] | JSONResponse:
     """Dose days (kind "dose") and monitoring tests (kind "test") from the first dose (``start``)."""
     try:
         therapy = request.app.state.catalogue.lookup(name)
-        return monitoring_schedule(therapy=therapy, start=start, months=months, region=region).to_json()
+        return monitoring_schedule(therapy=therapy, start=query.start, months=query.months,
+                                   region=query.region).to_json()
     except UnknownTherapy as err:
         return unknown_therapy(err, ["path", "name"])
     except ScheduleError as err:
@@ -81,9 +80,9 @@ def relapse_route(
 
 
 @router.get("/api/mitoxantrone-dose", tags=["care"])
-def mitoxantrone_route(request: Request, dose: Annotated[list[float], Query()]) -> dict[str, Any]:
+def mitoxantrone_route(request: Request, query: Annotated[DoseQuery, Query()]) -> dict[str, Any]:
     try:
-        return cumulative_dose(doses=dose, catalogue=request.app.state.catalogue)
+        return cumulative_dose(doses=query.dose, catalogue=request.app.state.catalogue)
     except DoseError as err:
         raise bad_request(str(err)) from err
 

@@ -18,12 +18,14 @@ from mscare.care.appointment import (
     concern_choices,
 )
 from mscare.care.compare import CompareError, compare
+from mscare.care.inputs import DoseQuery, MonitoringQuery
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
 from mscare.care.options import Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse, red_flag_ids
 from mscare.catalogue import UnknownTherapy, default_catalogue
 from mscare.cli.common import JsonFlag, app, emit_json, fail
+from mscare.inputs import BadInput, parse_input
 from mscare.render import bullet, wrap
 from mscare.settings import DISCLAIMER
 
@@ -63,8 +65,8 @@ def compare_cmd(
 @app.command("monitoring")
 def monitoring_cmd(
     name: Annotated[str, typer.Argument(help="The therapy (any name the catalogue accepts).")],
-    start: Annotated[str, typer.Option(help="Treatment start date, YYYY-MM-DD.")],
-    months: Annotated[int, typer.Option(help="How many months ahead (1-120).")] = DEFAULT_MONTHS,
+    start: Annotated[str, typer.Option(help="Date of the first dose, YYYY-MM-DD.")],
+    months: Annotated[str, typer.Option(help="How many months ahead (1-120).")] = str(DEFAULT_MONTHS),
     region: Annotated[str, typer.Option(help="Whose label to follow: us, eu or uk.")] = "us",
     ics: Annotated[Path | None, typer.Option(help="Also write an .ics calendar file here.")] = None,
     as_json: JsonFlag = False,
@@ -75,9 +77,11 @@ def monitoring_cmd(
     """
     catalogue = default_catalogue()
     try:
+        query = parse_input(MonitoringQuery, {"start": start, "months": months, "region": region.lower()})
         therapy = catalogue.lookup(name)
-        schedule = monitoring_schedule(therapy=therapy, start=parse_date(start, "--start"), months=months,
-                                       region=region.lower())  # type: ignore[arg-type]
+        schedule = monitoring_schedule(therapy=therapy, start=query.start, months=query.months, region=query.region)
+    except BadInput as err:
+        fail(str(err))
     except UnknownTherapy as err:
         fail(err.message())
     except ScheduleError as err:
@@ -91,7 +95,7 @@ def monitoring_cmd(
         emit_json(schedule.to_json())
         return
     typer.echo(f"Treatment and monitoring for {therapy.display_name}: first dose {schedule.start.isoformat()}, "
-               f"{months} months, {REGION_NAMES[schedule.region]} label\n")
+               f"{schedule.months} months, {REGION_NAMES[schedule.region]} label\n")
     typer.echo(schedule_text(schedule))
     for note in schedule.notes:
         typer.echo(wrap("Note:", note))
@@ -219,12 +223,15 @@ def relapse_check_cmd(
 
 @app.command("mitoxantrone-dose")
 def mitoxantrone_dose_cmd(
-    dose: Annotated[list[float], typer.Option(help="A dose received, in mg/m² (repeat for each).")],
+    dose: Annotated[list[str], typer.Option(help="A dose received, in mg/m² (repeat for each).")],
     as_json: JsonFlag = False,
 ) -> None:
     """Cumulative mitoxantrone dose against the lifetime limits. Example: --dose 12 --dose 12"""
     try:
-        result = cumulative_dose(doses=dose, catalogue=default_catalogue())
+        query = parse_input(DoseQuery, {"dose": dose})
+        result = cumulative_dose(doses=query.dose, catalogue=default_catalogue())
+    except BadInput as err:
+        fail(str(err))
     except DoseError as err:
         fail(str(err))
     if as_json:

@@ -12,11 +12,13 @@ from fastapi.responses import HTMLResponse, Response
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
 from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
+from mscare.care.inputs import DoseQuery, MonitoringQuery
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
 from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, Profile, ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
 from mscare.catalogue import Catalogue, UnknownTherapy
+from mscare.inputs import BadInput, InputProblem, parse_input
 from mscare.models import Therapy
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.web.common import ListParam, citation_numbers, environment, error_page, page, title_for
@@ -50,41 +52,46 @@ def compare_page(request: Request, names: str = "", pick: ListParam = None) -> H
                 sources=catalogue.sources_of(result.sources) if result else [])
 
 
-def page_schedule(request: Request, therapy: str, start: str, months: int, region: str
-                  ) -> tuple[Schedule | None, Therapy | None, str | None]:
-    """The schedule a monitoring form asks for, or the message that says what to fix."""
+def page_schedule(request: Request, therapy: str, start: str, months: str, region: str
+                  ) -> tuple[Schedule | None, Therapy | None, list[InputProblem]]:
+    """The schedule a monitoring form asks for, or the problems to fix (one per field)."""
     try:
+        query = parse_input(MonitoringQuery, {"start": start or date.today().isoformat(), "months": months,
+                                              "region": region})
         record = request.app.state.catalogue.lookup(therapy)
-        first_dose = date.fromisoformat(start or date.today().isoformat())
-        return monitoring_schedule(therapy=record, start=first_dose, months=months,
-                                   region=region), record, None  # type: ignore[arg-type]
+        schedule = monitoring_schedule(therapy=record, start=query.start, months=query.months, region=query.region)
+        return schedule, record, []
+    except BadInput as err:
+        return None, None, err.problems
     except UnknownTherapy as err:
-        return None, None, err.message()
-    except (ScheduleError, ValueError) as err:
-        return None, None, f"Please check the first dose date (YYYY-MM-DD), months and region: {err}"
+        return None, None, [InputProblem("therapy", err.message())]
+    except ScheduleError as err:
+        return None, None, [InputProblem("start", str(err))]
 
 
 @router.get("/monitoring", response_class=HTMLResponse)
-def monitoring_page(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS,
+def monitoring_page(request: Request, therapy: str = "", start: str = "", months: str = str(DEFAULT_MONTHS),
                     region: str = "us") -> HTMLResponse:
     catalogue = request.app.state.catalogue
-    schedule, record, error = page_schedule(request, therapy, start, months, region) if therapy else (None, None, None)
+    schedule, record, problems = page_schedule(request, therapy, start, months, region) if therapy else (None, None, [])
     sources = catalogue.sources_of([s for e in schedule.events for s in e.sources]) if schedule else []
     visits = [(day, list(events)) for day, events in groupby(schedule.events, key=lambda e: e.date)] if schedule else []
     this_year = visits[0][0].year if visits else None
-    return page(request, "monitoring.html", status=422 if error else 200, title="Monitoring schedule",
-                schedule=schedule, record=record, error=error, therapy=therapy, start=start, months=months,
+    title = f"Calendar for {record.display_name}" if record else "Treatment and monitoring calendar"
+    return page(request, "monitoring.html", status=422 if problems else 200, title=title_for(title, problems),
+                schedule=schedule, record=record, problems=problems, therapy=therapy, start=start, months=months,
                 region=region, visits=visits, this_year=this_year,
                 therapies=[t for t in catalogue.by_category() if t.monitoring or t.dosing], sources=sources)
 
 
 @router.get("/monitoring.ics")
-def monitoring_calendar(request: Request, therapy: str = "", start: str = "", months: int = DEFAULT_MONTHS,
+def monitoring_calendar(request: Request, therapy: str = "", start: str = "", months: str = str(DEFAULT_MONTHS),
                         region: str = "us") -> Response:
     """The same schedule as a calendar file to import into a phone or computer calendar."""
-    schedule, record, error = page_schedule(request, therapy, start, months, region)
+    schedule, record, problems = page_schedule(request, therapy, start, months, region)
     if schedule is None or record is None:
-        return error_page(request, 422 if therapy else 404, error or "Choose a therapy first.")
+        return error_page(request, 422 if therapy else 404,
+                          "; ".join(p.message for p in problems) or "Choose a therapy first.")
     filename = f"mscare-{record.id}-{schedule.start.isoformat()}.ics"
     return Response(schedule_ics(schedule, record.display_name), media_type="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -144,16 +151,19 @@ def options_page(request: Request, ms_type: str = "", age: str = "", pregnancy_p
 
 @router.get("/mitoxantrone-dose", response_class=HTMLResponse)
 def mitoxantrone_page(request: Request, doses: str = "") -> HTMLResponse:
-    result, error = None, None
+    result, problems = None, []
     if doses.strip():
         try:
-            values = [float(d) for d in doses.replace(";", ",").split(",") if d.strip()]
-            result = cumulative_dose(doses=values, catalogue=request.app.state.catalogue)
-        except (ValueError, DoseError) as err:
-            error = f"Please enter doses in mg/m² separated by commas: {err}"
+            query = parse_input(DoseQuery, {"dose": [d for d in doses.replace(";", ",").split(",") if d.strip()]})
+            result = cumulative_dose(doses=query.dose, catalogue=request.app.state.catalogue)
+        except BadInput as err:
+            problems = err.problems
+        except DoseError as err:
+            problems = [InputProblem("dose", f"dose: {err}")]
     sources = request.app.state.catalogue.sources_of(result["sources"]) if result else []
-    return page(request, "mitoxantrone.html", status=422 if error else 200, title="Mitoxantrone cumulative dose",
-                result=result, error=error, doses=doses, sources=sources)
+    title = title_for("Mitoxantrone cumulative dose", problems)
+    return page(request, "mitoxantrone.html", status=422 if problems else 200, title=title,
+                result=result, problems=problems, doses=doses, sources=sources)
 
 
 @router.get("/appointment", response_class=HTMLResponse)

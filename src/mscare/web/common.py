@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mscare.catalogue import Catalogue
 from mscare.figures import figure_svg
+from mscare.inputs import plain_message
 from mscare.labels import CATEGORY, MS_TYPE, ROUTE, TRIAL_PHASE, labels
 from mscare.live import IndexDamaged
 from mscare.render import approval_text, guide_parts, region_label, vaccine_parts
@@ -64,7 +65,7 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> HTML
                                       status_code=status)
 
 
-def title_for(title: str, error: str | None) -> str:
+def title_for(title: str, error: object) -> str:
     """A page title that says when the form needs fixing, so screen-reader users hear it first."""
     return f"Please check your answers: {title}" if error else title
 
@@ -101,8 +102,7 @@ def install_error_pages(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse | HTMLResponse:
         if wants_json(request):
             return JSONResponse(status_code=422, content={"detail": jsonable_errors(exc)})
-        return error_page(request, 422, "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}"
-                                                  for e in exc.errors()))
+        return error_page(request, 422, "; ".join(plain_message(e) for e in exc.errors()))
 
     @app.exception_handler(IndexDamaged)
     async def index_damaged(request: Request, exc: IndexDamaged) -> JSONResponse | HTMLResponse:
@@ -120,7 +120,8 @@ def install_error_pages(app: FastAPI) -> None:
 
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    """FastAPI's validation errors in the shared shape, each message in the tools' plain words."""
+    return [{"loc": list(e["loc"]), "msg": plain_message(e), "type": e["type"]} for e in exc.errors()]
 
 
 def citation_numbers(sources: list[Any]) -> dict[str, int]:

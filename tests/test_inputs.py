@@ -1,0 +1,70 @@
+"""One input model per tool: the same bad input gives the same plain message in the CLI, the API and the page."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from mscare.care.inputs import DoseQuery, MonitoringQuery
+from mscare.inputs import BadInput, parse_input
+
+MONITORING_CASES = [
+    ({"start": "2026-02-30"}, "start: enter a real date as YYYY-MM-DD, for example 2026-01-15."),
+    ({"start": "15/01/2026"}, "start: enter a real date as YYYY-MM-DD, for example 2026-01-15."),
+    ({"start": "2026-01-15", "months": "twelve"}, "months: enter a whole number."),
+    ({"start": "2026-01-15", "months": "500"}, "months: enter a number from 1 to 120."),
+    ({"start": "2026-01-15", "region": "fr"}, "region: choose 'us', 'eu' or 'uk'."),
+    ({"start": "1850-01-01"}, "start: enter a date between 1990 and 2100."),
+]
+
+
+def one_line(text: str) -> str:
+    return text.strip().removeprefix("Error: ")
+
+
+@pytest.mark.parametrize(("raw", "message"), MONITORING_CASES)
+def test_the_model_owns_the_message(raw: dict[str, str], message: str) -> None:
+    with pytest.raises(BadInput) as err:
+        parse_input(MonitoringQuery, raw)
+    assert [p.message for p in err.value.problems] == [message]
+
+
+@pytest.mark.parametrize(("raw", "message"), MONITORING_CASES)
+def test_monitoring_bad_input_reads_the_same_in_cli_api_and_page(
+        runner: CliRunner, cli_app: typer.Typer, api_client: Any, raw: dict[str, str], message: str) -> None:
+    args = ["monitoring", "natalizumab"] + [part for key, value in raw.items() for part in (f"--{key}", value)]
+    cli = runner.invoke(cli_app, args)
+    assert cli.exit_code == 2 and one_line(cli.stderr) == message
+
+    api = api_client.get("/api/monitoring/natalizumab", params=raw)
+    assert api.status_code == 422
+    assert [e["msg"] for e in api.json()["detail"]] == [message]
+
+    page = api_client.get("/monitoring", params={"therapy": "natalizumab", **raw})
+    assert page.status_code == 422
+    field = message.split(":")[0]
+    assert f'<a href="#{field}">{message}</a>' in html.unescape(page.text)  # the error summary links to the field
+    assert "Please check your answers" in page.text.split("</title>")[0]
+
+
+@pytest.mark.parametrize(("doses", "message"), [
+    (["twelve"], "dose: enter a number."),
+    (["-3"], "dose: enter each dose as a number of mg/m² above 0."),
+    (["nan"], "dose: enter each dose as a number of mg/m² above 0."),
+    (["900"], "dose: a single dose of 900 mg/m² is not plausible; check the number."),
+])
+def test_mitoxantrone_bad_doses_read_the_same_everywhere(
+        runner: CliRunner, cli_app: typer.Typer, api_client: Any, doses: list[str], message: str) -> None:
+    with pytest.raises(BadInput) as err:
+        parse_input(DoseQuery, {"dose": doses})
+    assert str(err.value) == message
+    cli = runner.invoke(cli_app, ["mitoxantrone-dose", *[p for d in doses for p in ("--dose", d)]])
+    assert cli.exit_code == 2 and one_line(cli.stderr) == message
+    api = api_client.get("/api/mitoxantrone-dose", params={"dose": doses})
+    assert api.status_code == 422 and [e["msg"] for e in api.json()["detail"]] == [message]
+    page = api_client.get("/mitoxantrone-dose", params={"doses": ", ".join(doses)})
+    assert page.status_code == 422 and f'<a href="#dose">{message}</a>' in html.unescape(page.text)
