@@ -29,7 +29,6 @@ def one_line_error(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
 @pytest.mark.parametrize(("args", "expected"), [
     (["ask", "what is ms", "--k", "abc"], "'--k'"),
     (["nosuch"], "No such command"),
-    (["options", "--ms-type", "rrms", "--age", "abc"], "'--age'"),
     (["trials", "screen", "NCT06441617"], "--age"),
     (["check", "extra"], "extra"),
 ])
@@ -37,6 +36,11 @@ def test_usage_errors_are_one_line(mscare_home: Path, capsys: pytest.CaptureFixt
                                    expected: str) -> None:
     line = one_line_error(capsys, args)
     assert expected in line and "--help" in line
+
+
+def test_options_age_that_is_not_a_number_says_so(mscare_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    line = one_line_error(capsys, ["options", "--ms-type", "rrms", "--age", "abc"])
+    assert line == "Error: age: enter a whole number."
 
 
 def test_monitoring_months_that_are_not_whole_say_so(mscare_home: Path, capsys: pytest.CaptureFixture[str]) -> None:

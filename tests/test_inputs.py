@@ -68,3 +68,42 @@ def test_mitoxantrone_bad_doses_read_the_same_everywhere(
     assert api.status_code == 422 and [e["msg"] for e in api.json()["detail"]] == [message]
     page = api_client.get("/mitoxantrone-dose", params={"doses": ", ".join(doses)})
     assert page.status_code == 422 and f'<a href="#dose">{message}</a>' in html.unescape(page.text)
+
+
+@pytest.mark.parametrize(("cli_args", "params", "message"), [
+    (["--symptoms", "legs weak", "--hours", "-2"], {"symptoms": "legs weak", "hours": "-2"},
+     "hours: enter a number of hours from 0 to 8760 (a year)."),
+    (["--symptoms", "legs weak", "--hours", "nan"], {"symptoms": "legs weak", "hours": "nan"},
+     "hours: enter a number of hours from 0 to 8760 (a year)."),
+    (["--symptoms", "legs weak", "--hours", "two"], {"symptoms": "legs weak", "hours": "two"},
+     "hours: enter a number."),
+])
+def test_relapse_check_bad_input_reads_the_same_everywhere(runner: CliRunner, cli_app: typer.Typer, api_client: Any,
+                                                            cli_args: list[str], params: dict[str, str],
+                                                            message: str) -> None:
+    cli = runner.invoke(cli_app, ["relapse-check", *cli_args])
+    assert cli.exit_code == 2 and one_line(cli.stderr) == message
+    api = api_client.get("/api/relapse-check", params=params)
+    assert api.status_code == 422 and [e["msg"] for e in api.json()["detail"]] == [message]
+    page = api_client.get("/relapse-check", params={**params, "submitted": "true"})
+    assert page.status_code == 422 and f'<a href="#hours">{message}</a>' in html.unescape(page.text)
+
+
+@pytest.mark.parametrize(("cli_args", "params", "field", "message"), [
+    (["--ms-type", "relapsing"], {"ms_type": "relapsing"}, "ms_type",
+     "ms_type: choose 'cis', 'rrms', 'active_spms', 'spms' or 'ppms'."),
+    (["--ms-type", "rrms", "--age", "abc"], {"ms_type": "rrms", "age": "abc"}, "age", "age: enter a whole number."),
+    (["--ms-type", "rrms", "--age", "300"], {"ms_type": "rrms", "age": "300"}, "age",
+     "age: enter an age in years from 1 to 119."),
+    (["--ms-type", "rrms", "--route", "patch"], {"ms_type": "rrms", "route": "patch"}, "route",
+     "route: choose 'oral', 'injection' or 'infusion'."),
+])
+def test_options_bad_input_reads_the_same_everywhere(runner: CliRunner, cli_app: typer.Typer, api_client: Any,
+                                                     cli_args: list[str], params: dict[str, str], field: str,
+                                                     message: str) -> None:
+    cli = runner.invoke(cli_app, ["options", *cli_args])
+    assert cli.exit_code == 2 and one_line(cli.stderr) == message
+    api = api_client.get("/api/options", params=params)
+    assert api.status_code == 422 and [e["msg"] for e in api.json()["detail"]] == [message]
+    page = api_client.get("/options", params=params)
+    assert page.status_code == 422 and f'<a href="#{field}">{message}</a>' in html.unescape(page.text)

@@ -12,13 +12,12 @@ from mscare.api.common import bad_request, unknown_therapy
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary
 from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
-from mscare.care.inputs import DoseQuery, MonitoringQuery
+from mscare.care.inputs import DoseQuery, MonitoringQuery, OptionsQuery, RelapseQuery
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import ScheduleError, monitoring_schedule
-from mscare.care.options import Profile, ProfileError, decision_options
-from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
+from mscare.care.options import ProfileError, decision_options
+from mscare.care.relapse import RelapseInputError, check_relapse
 from mscare.catalogue import UnknownTherapy
-from mscare.settings import MAX_QUESTION_CHARS
 
 router = APIRouter()
 
@@ -51,32 +50,21 @@ def monitoring_route(request: Request, name: str, query: Annotated[MonitoringQue
 
 
 @router.get("/api/options", tags=["care"])
-def options_route(
-    request: Request, ms_type: str, age: Annotated[int | None, Query(ge=1, le=119)] = None,
-    pregnancy_planned: bool = False, jcv: str = "unknown", route: Annotated[list[str] | None, Query()] = None,
-    region: str | None = None, priority: Annotated[list[str] | None, Query()] = None, monthly_tests_ok: bool = True,
-) -> dict[str, Any]:
-    profile = Profile(ms_type=ms_type, age=age, pregnancy_planned=pregnancy_planned, jcv=jcv, routes=route or [],
-                      region=region, priorities=priority or [], monthly_tests_ok=monthly_tests_ok)
+def options_route(request: Request, query: Annotated[OptionsQuery, Query()]) -> dict[str, Any]:
+    """Therapies that fit a profile, with cited reasons for and against each."""
     try:
-        return decision_options(profile=profile, catalogue=request.app.state.catalogue)
+        return decision_options(profile=query.profile(), catalogue=request.app.state.catalogue)
     except ProfileError as err:
         raise bad_request(str(err)) from err
 
 
 @router.get("/api/relapse-check", tags=["care"])
-def relapse_route(
-    symptoms: Annotated[str, Query(max_length=MAX_QUESTION_CHARS)] = "",
-    hours: Annotated[float | None, Query(ge=0, le=24 * 365)] = None,
-    fever: bool = False, infection: bool = False, heat: bool = False, stress: bool = False,
-    recent_steroids: bool = False, red_flag: Annotated[list[str] | None, Query()] = None,
-) -> dict[str, Any]:
-    answers = RelapseCheck(symptoms=symptoms, hours=hours, fever=fever, infection=infection, heat=heat,
-                           stress=stress, recent_steroids=recent_steroids, red_flags=red_flag or [])
+def relapse_route(query: Annotated[RelapseQuery, Query()]) -> dict[str, Any]:
+    """Relapse, possible pseudo-relapse, urgent, or not enough to say."""
     try:
-        return check_relapse(answers, lexicon=load_lexicon()).to_json()
+        return check_relapse(query.answers(), lexicon=load_lexicon()).to_json()
     except RelapseInputError as err:
-        raise bad_request(str(err)) from err
+        raise bad_request(str(err), "red_flag") from err
 
 
 @router.get("/api/mitoxantrone-dose", tags=["care"])

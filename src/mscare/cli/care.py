@@ -18,10 +18,10 @@ from mscare.care.appointment import (
     concern_choices,
 )
 from mscare.care.compare import CompareError, compare
-from mscare.care.inputs import DoseQuery, MonitoringQuery
+from mscare.care.inputs import DoseQuery, MonitoringQuery, OptionsQuery, RelapseQuery
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
-from mscare.care.options import Profile, ProfileError, decision_options
+from mscare.care.options import ProfileError, decision_options
 from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse, red_flag_ids
 from mscare.catalogue import UnknownTherapy, default_catalogue
 from mscare.cli.common import JsonFlag, app, emit_json, fail
@@ -123,7 +123,7 @@ def schedule_text(schedule: Schedule) -> str:
 @app.command("options")
 def options_cmd(
     ms_type: Annotated[str, typer.Option(help="cis, rrms, active_spms, spms or ppms.")],
-    age: Annotated[int | None, typer.Option(help="Age in years.")] = None,
+    age: Annotated[str | None, typer.Option(help="Age in years.")] = None,
     pregnancy_planned: Annotated[bool, typer.Option("--pregnancy-planned", help="Planning a pregnancy.")] = False,
     jcv: Annotated[str, typer.Option(help="JC virus antibody: positive, negative or unknown.")] = "unknown",
     route: Annotated[list[str] | None, typer.Option(help="Acceptable routes: oral, injection, infusion.")] = None,
@@ -135,10 +135,13 @@ def options_cmd(
     as_json: JsonFlag = False,
 ) -> None:
     """Therapies that fit a profile, with cited reasons. Example: mscare options --ms-type rrms --route oral"""
-    profile = Profile(ms_type=ms_type, age=age, pregnancy_planned=pregnancy_planned, jcv=jcv, routes=route or [],
-                      region=region, priorities=priority or [], monthly_tests_ok=not no_monthly_tests)
     try:
-        result = decision_options(profile=profile, catalogue=default_catalogue())
+        query = parse_input(OptionsQuery, {
+            "ms_type": ms_type, "age": age, "pregnancy_planned": pregnancy_planned, "jcv": jcv, "route": route,
+            "region": region, "priority": priority, "monthly_tests_ok": not no_monthly_tests})
+        result = decision_options(profile=query.profile(), catalogue=default_catalogue())
+    except BadInput as err:
+        fail(str(err))
     except ProfileError as err:
         fail(str(err))
     if as_json:
@@ -189,7 +192,7 @@ def ask_interactively() -> RelapseCheck:
 @app.command("relapse-check")
 def relapse_check_cmd(
     symptoms: Annotated[str | None, typer.Option(help="What changed, in your words.")] = None,
-    hours: Annotated[float | None, typer.Option(help="How long it has lasted, in hours.")] = None,
+    hours: Annotated[str | None, typer.Option(help="How long it has lasted, in hours.")] = None,
     fever: Annotated[bool, typer.Option("--fever")] = False,
     infection: Annotated[bool, typer.Option("--infection")] = False,
     heat: Annotated[bool, typer.Option("--heat")] = False,
@@ -202,13 +205,16 @@ def relapse_check_cmd(
 ) -> None:
     """Relapse, pseudo-relapse or urgent? Asks interactively when run with no answers in a terminal."""
     no_answers = symptoms is None and hours is None and not red_flag
-    if interactive or (no_answers and sys.stdin.isatty() and not as_json):
-        answers = ask_interactively()
-    else:
-        answers = RelapseCheck(symptoms=symptoms or "", hours=hours, fever=fever, infection=infection, heat=heat,
-                               stress=stress, recent_steroids=recent_steroids, red_flags=red_flag or [])
     try:
+        if interactive or (no_answers and sys.stdin.isatty() and not as_json):
+            answers = ask_interactively()
+        else:
+            answers = parse_input(RelapseQuery, {
+                "symptoms": symptoms, "hours": hours, "fever": fever, "infection": infection, "heat": heat,
+                "stress": stress, "recent_steroids": recent_steroids, "red_flag": red_flag}).answers()
         result = check_relapse(answers, lexicon=load_lexicon())
+    except BadInput as err:
+        fail(str(err))
     except RelapseInputError as err:
         fail(str(err))
     if as_json:

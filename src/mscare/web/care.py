@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse, Response
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
 from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
-from mscare.care.inputs import DoseQuery, MonitoringQuery
+from mscare.care.inputs import DoseQuery, MonitoringQuery, OptionsQuery, RelapseQuery
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
-from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, Profile, ProfileError, decision_options
-from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse
+from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, ProfileError, decision_options
+from mscare.care.relapse import RelapseInputError, check_relapse
 from mscare.catalogue import Catalogue, UnknownTherapy
 from mscare.inputs import BadInput, InputProblem, parse_input
 from mscare.models import Therapy
@@ -101,23 +101,24 @@ def monitoring_calendar(request: Request, therapy: str = "", start: str = "", mo
 def relapse_page(request: Request, symptoms: str = "", hours: str = "", fever: bool = False, infection: bool = False,
                  heat: bool = False, stress: bool = False, recent_steroids: bool = False,
                  red_flag: ListParam = None, submitted: bool = False) -> HTMLResponse:
-    result, error = None, None
+    result, problems = None, []
     if submitted:
         try:
-            hours_value = float(hours) if hours.strip() else None
-            answers = RelapseCheck(symptoms=symptoms[:MAX_QUESTION_CHARS], hours=hours_value, fever=fever,
-                                   infection=infection, heat=heat, stress=stress, recent_steroids=recent_steroids,
-                                   red_flags=red_flag or [])
-            result = check_relapse(answers, lexicon=load_lexicon())
-        except (ValueError, RelapseInputError) as err:
-            error = f"Please check your answers: {err}"
+            query = parse_input(RelapseQuery, {
+                "symptoms": symptoms[:MAX_QUESTION_CHARS], "hours": hours, "fever": fever, "infection": infection,
+                "heat": heat, "stress": stress, "recent_steroids": recent_steroids, "red_flag": red_flag})
+            result = check_relapse(query.answers(), lexicon=load_lexicon())
+        except BadInput as err:
+            problems = err.problems
+        except RelapseInputError as err:
+            problems = [InputProblem("symptoms", f"red_flag: {err}")]
     sources = request.app.state.catalogue.sources_of(result.sources) if result else []
     outcomes = {"urgent": "Urgent: seek care now", "likely_relapse": "Likely relapse: contact your MS team today",
                 "possible_pseudo_relapse": "Possible pseudo-relapse", "unclear": "Not enough to say"}
     title = f"{outcomes[result.outcome]} - relapse check" if result else "Relapse check"
-    return page(request, "relapse.html", status=422 if error else 200, title=title_for(title, error), result=result,
-                outcomes=outcomes,
-                error=error, flags=[(f.id, f.label) for f in load_lexicon().red_flags],
+    return page(request, "relapse.html", status=422 if problems else 200, title=title_for(title, problems),
+                result=result, outcomes=outcomes, problems=problems,
+                flags=[(f.id, f.label) for f in load_lexicon().red_flags],
                 form={"symptoms": symptoms, "hours": hours, "fever": fever, "infection": infection, "heat": heat,
                       "stress": stress, "recent_steroids": recent_steroids, "red_flag": red_flag or []},
                 sources=sources)
@@ -127,22 +128,25 @@ def relapse_page(request: Request, symptoms: str = "", hours: str = "", fever: b
 def options_page(request: Request, ms_type: str = "", age: str = "", pregnancy_planned: bool = False,
                  jcv: str = "unknown", route: ListParam = None, region: str = "",
                  priority: ListParam = None, no_monthly_tests: bool = False) -> HTMLResponse:
-    result, error = None, None
+    result, problems = None, []
     if ms_type:
         try:
-            profile = Profile(ms_type=ms_type, age=int(age) if age.strip() else None,
-                              pregnancy_planned=pregnancy_planned, jcv=jcv, routes=route or [], region=region or None,
-                              priorities=priority or [], monthly_tests_ok=not no_monthly_tests)
-            result = decision_options(profile=profile, catalogue=request.app.state.catalogue)
-        except (ValueError, ProfileError) as err:
-            error = f"Please check your answers: {err}"
+            query = parse_input(OptionsQuery, {
+                "ms_type": ms_type, "age": age, "pregnancy_planned": pregnancy_planned, "jcv": jcv, "route": route,
+                "region": region or None, "priority": priority, "monthly_tests_ok": not no_monthly_tests})
+            result = decision_options(profile=query.profile(), catalogue=request.app.state.catalogue)
+        except BadInput as err:
+            problems = err.problems
+        except ProfileError as err:
+            problems = [InputProblem("ms_type", str(err))]
     fits = cast(list[dict[str, Any]], result["fits"]) if result else []
     cited = [sid for f in fits for r in [*f["reasons_for"], *f["reasons_against"]] for sid in r["sources"]]
     sources = request.app.state.catalogue.sources_of(list(dict.fromkeys(cited)))
     title = f"{len(fits)} therapies fit - treatment options" if result else "Treatment options"
-    return page(request, "options.html", status=422 if error else 200, title=title_for(title, error), result=result,
+    return page(request, "options.html", status=422 if problems else 200, title=title_for(title, problems),
+                result=result, problems=problems,
                 sources=sources, numbers=citation_numbers(sources), cited_once={"seen": []},
-                error=error, ms_types=MS_TYPES, routes=list(ROUTE_GROUPS), priorities=PRIORITIES,
+                ms_types=MS_TYPES, routes=list(ROUTE_GROUPS), priorities=PRIORITIES,
                 form={"ms_type": ms_type, "age": age, "pregnancy_planned": pregnancy_planned, "jcv": jcv,
                       "route": route or [], "region": region, "priority": priority or [],
                       "no_monthly_tests": no_monthly_tests},
