@@ -107,3 +107,28 @@ def test_options_bad_input_reads_the_same_everywhere(runner: CliRunner, cli_app:
     assert api.status_code == 422 and [e["msg"] for e in api.json()["detail"]] == [message]
     page = api_client.get("/options", params=params)
     assert page.status_code == 422 and f'<a href="#{field}">{message}</a>' in html.unescape(page.text)
+
+
+def test_compare_needs_two_to_five_names_in_every_face(runner: CliRunner, cli_app: typer.Typer,
+                                                        api_client: Any) -> None:
+    message = "names: give at least 2."
+    cli = runner.invoke(cli_app, ["compare", "tysabri"])
+    assert cli.exit_code == 2 and one_line(cli.stderr) == message
+    api = api_client.get("/api/compare", params={"names": "tysabri"})
+    assert api.status_code == 422 and [e["msg"] for e in api.json()["detail"]] == [message]
+    page = api_client.get("/compare", params={"pick": ["tysabri", ""]})
+    assert page.status_code == 422 and message in html.unescape(page.text)
+    same = "names: name at least two different therapies to compare."
+    assert one_line(runner.invoke(cli_app, ["compare", "tysabri", "natalizumab"]).stderr) == same
+    assert api_client.get("/api/compare", params={"names": "tysabri,natalizumab"}).json()["detail"][0]["msg"] == same
+
+
+def test_appointment_bad_start_reads_the_same_everywhere(runner: CliRunner, cli_app: typer.Typer,
+                                                         api_client: Any) -> None:
+    message = "start: enter a real date as YYYY-MM-DD, for example 2026-01-15."
+    cli = runner.invoke(cli_app, ["appointment", "--therapy", "ocrevus", "--start", "2026-02-30"])
+    assert cli.exit_code == 2 and one_line(cli.stderr) == message
+    api = api_client.get("/api/appointment", params={"therapy": "ocrevus", "start": "2026-02-30"})
+    assert api.status_code == 422 and [e["msg"] for e in api.json()["detail"]] == [message]
+    page = api_client.get("/appointment", params={"therapy": "ocrevus", "start": "2026-02-30", "submitted": "true"})
+    assert page.status_code == 422 and f'<a href="#start">{message}</a>' in html.unescape(page.text)

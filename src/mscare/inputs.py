@@ -62,10 +62,14 @@ def plain_text(error: Mapping[str, Any]) -> str:
         return f"enter a number {_bounds(ctx)}."
     if kind == "literal_error":
         return f"choose {ctx.get('expected', 'one of the listed values')}."
-    if kind in {"string_too_long", "too_long"}:
-        return f"use at most {ctx.get('max_length')} {'characters' if kind == 'string_too_long' else 'items'}."
-    if kind in {"string_too_short", "too_short"}:
-        return f"give at least {ctx.get('min_length')} {'characters' if kind == 'string_too_short' else 'items'}."
+    if kind == "string_too_long":
+        return f"use at most {ctx.get('max_length')} characters."
+    if kind == "string_too_short":
+        return f"use at least {ctx.get('min_length')} characters."
+    if kind == "too_long":
+        return f"give at most {ctx.get('max_length')}."
+    if kind == "too_short":
+        return f"give at least {ctx.get('min_length')}."
     if kind in {"bool_parsing", "bool_type"}:
         return "answer true or false."
     if kind == "extra_forbidden":

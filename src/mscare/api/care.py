@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -11,8 +10,8 @@ from fastapi.responses import JSONResponse
 from mscare.api.common import bad_request, unknown_therapy
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary
-from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
-from mscare.care.inputs import DoseQuery, MonitoringQuery, OptionsQuery, RelapseQuery
+from mscare.care.compare import CompareError, compare
+from mscare.care.inputs import AppointmentQuery, CompareQuery, DoseQuery, MonitoringQuery, OptionsQuery, RelapseQuery
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import ScheduleError, monitoring_schedule
 from mscare.care.options import ProfileError, decision_options
@@ -23,16 +22,14 @@ router = APIRouter()
 
 
 @router.get("/api/compare", tags=["care"], response_model=None)
-def compare_route(request: Request, names: Annotated[str, Query(min_length=1, max_length=MAX_NAMES_CHARS)]
-                  ) -> dict[str, Any] | JSONResponse:
-    """Compare therapies: ``names`` is a comma-separated list."""
+def compare_route(request: Request, query: Annotated[CompareQuery, Query()]) -> dict[str, Any] | JSONResponse:
+    """Compare two to five therapies: ``names`` repeated, or one comma-separated list."""
     try:
-        return compare(names=[n for n in names.split(",") if n.strip()], catalogue=request.app.state.catalogue
-                       ).to_json()
+        return compare(names=list(query.names), catalogue=request.app.state.catalogue).to_json()
     except UnknownTherapy as err:
         return unknown_therapy(err, ["query", "names"])
     except CompareError as err:
-        raise bad_request(str(err)) from err
+        raise bad_request(f"names: {err}.", "names") from err
 
 
 @router.get("/api/monitoring/{name}", tags=["care"], response_model=None)
@@ -76,15 +73,14 @@ def mitoxantrone_route(request: Request, query: Annotated[DoseQuery, Query()]) -
 
 
 @router.get("/api/appointment", tags=["care"], response_model=None)
-def appointment_route(request: Request, therapy: str | None = None,
-                      concern: Annotated[list[str] | None, Query()] = None, start: date | None = None
-                      ) -> dict[str, Any] | JSONResponse:
+def appointment_route(request: Request, query: Annotated[AppointmentQuery, Query()]) -> dict[str, Any] | JSONResponse:
+    """A one-page summary and questions for the next appointment."""
     try:
-        return appointment_summary(catalogue=request.app.state.catalogue, therapy_name=therapy,
-                                   concerns=concern or [], start=start)
+        return appointment_summary(catalogue=request.app.state.catalogue, therapy_name=query.therapy,
+                                   concerns=list(query.concern), start=query.start)
     except UnknownTherapy as err:
         return unknown_therapy(err, ["query", "therapy"])
     except ScheduleError as err:
         raise bad_request(str(err), "start") from err
     except AppointmentError as err:
-        raise bad_request(str(err)) from err
+        raise bad_request(str(err), "concern") from err

@@ -6,7 +6,7 @@ import math
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from mscare.care.monitoring import DEFAULT_MONTHS, FIRST_YEAR, LAST_YEAR, MAX_MONTHS
 from mscare.care.options import Profile
@@ -103,3 +103,27 @@ class OptionsQuery(ToolInput):
         return Profile(ms_type=self.ms_type, age=self.age, pregnancy_planned=self.pregnancy_planned, jcv=self.jcv,
                        routes=list(self.route), region=self.region, priorities=list(self.priority),
                        monthly_tests_ok=self.monthly_tests_ok)
+
+
+def split_names(value: object) -> object:
+    """"a,b" or ["a", "b,c"] -> ["a", "b", "c"]: the names to compare, however they were typed."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        return value
+    return [part.strip() for item in items for part in str(item).split(",") if part.strip()]
+
+
+class CompareQuery(ToolInput):
+    """Two to five therapies to compare, by any name the catalogue accepts."""
+
+    names: Annotated[list[Annotated[str, Field(max_length=100)]], BeforeValidator(split_names)] = Field(
+        min_length=2, max_length=5, description="Therapy names, ids or brands (two to five).")
+
+
+class AppointmentQuery(ToolInput):
+    """What to prepare an appointment summary for."""
+
+    therapy: str | None = Field(None, max_length=100, description="Your current therapy.")
+    concern: list[str] = Field(default_factory=list, max_length=20, description="What to discuss.")
+    start: Annotated[date | None, AfterValidator(lambda d: d if d is None else plausible_year(d))] = Field(
+        None, description="When you started the therapy, YYYY-MM-DD.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from itertools import groupby
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +17,14 @@ from mscare.care.appointment import (
     concern_choices,
 )
 from mscare.care.compare import CompareError, compare
-from mscare.care.inputs import DoseQuery, MonitoringQuery, OptionsQuery, RelapseQuery
+from mscare.care.inputs import (
+    AppointmentQuery,
+    CompareQuery,
+    DoseQuery,
+    MonitoringQuery,
+    OptionsQuery,
+    RelapseQuery,
+)
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
 from mscare.care.options import ProfileError, decision_options
@@ -30,13 +36,6 @@ from mscare.render import bullet, wrap
 from mscare.settings import DISCLAIMER
 
 
-def parse_date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} must be a real date as YYYY-MM-DD, got {value!r}")
-
-
 @app.command("compare")
 def compare_cmd(
     names: Annotated[list[str], typer.Argument(help="Two or more therapy names, ids or brands.")],
@@ -45,11 +44,13 @@ def compare_cmd(
     """Compare therapies side by side. Example: mscare compare tysabri ocrevus"""
     catalogue = default_catalogue()
     try:
-        result = compare(names=names, catalogue=catalogue)
+        result = compare(names=parse_input(CompareQuery, {"names": names}).names, catalogue=catalogue)
+    except BadInput as err:
+        fail(str(err))
     except UnknownTherapy as err:
         fail(err.message())
     except CompareError as err:
-        fail(str(err))
+        fail(f"names: {err}.")
     if as_json:
         emit_json(result.to_json())
         return
@@ -267,8 +268,11 @@ def appointment_cmd(
         fail(f"--format must be md or html, got {output_format!r}")
     catalogue = default_catalogue()
     try:
-        summary = appointment_summary(catalogue=catalogue, therapy_name=therapy, concerns=concern or [],
-                                      start=parse_date(start, "--start") if start else None)
+        query = parse_input(AppointmentQuery, {"therapy": therapy, "concern": concern, "start": start})
+        summary = appointment_summary(catalogue=catalogue, therapy_name=query.therapy, concerns=list(query.concern),
+                                      start=query.start)
+    except BadInput as err:
+        fail(str(err))
     except UnknownTherapy as err:
         fail(err.message())
     except (AppointmentError, ScheduleError) as err:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from mscare.ask.lexicon import load_lexicon
 from mscare.care.appointment import AppointmentError, appointment_summary, concern_choices
 from mscare.care.compare import MAX_NAMES_CHARS, CompareError, compare
-from mscare.care.inputs import DoseQuery, MonitoringQuery, OptionsQuery, RelapseQuery
+from mscare.care.inputs import AppointmentQuery, CompareQuery, DoseQuery, MonitoringQuery, OptionsQuery, RelapseQuery
 from mscare.care.mitoxantrone import DoseError, cumulative_dose
 from mscare.care.monitoring import DEFAULT_MONTHS, Schedule, ScheduleError, monitoring_schedule, schedule_ics
 from mscare.care.options import MS_TYPES, PRIORITIES, ROUTE_GROUPS, ProfileError, decision_options
@@ -42,9 +42,11 @@ def compare_page(request: Request, names: str = "", pick: ListParam = None) -> H
         error, picked = f"Please name fewer therapies (at most {MAX_NAMES_CHARS} characters).", []
     if picked or (pick is not None and not error):
         try:
-            result = compare(names=picked, catalogue=catalogue)
+            result = compare(names=list(parse_input(CompareQuery, {"names": picked}).names), catalogue=catalogue)
+        except BadInput as err:
+            error = str(err)
         except (UnknownTherapy, CompareError) as err:
-            error = err.message() if isinstance(err, UnknownTherapy) else f"Please choose {err}."
+            error = err.message() if isinstance(err, UnknownTherapy) else f"names: {err}."
     title = f"Compare {' and '.join(result.names.values())}" if result else "Compare therapies"
     return page(request, "compare.html", status=422 if error else 200, title=title_for(title, error),
                 result=result, error=error, names=names, choices=picker_choices(catalogue),
@@ -174,17 +176,21 @@ def mitoxantrone_page(request: Request, doses: str = "") -> HTMLResponse:
 def appointment_page(request: Request, therapy: str = "", concern: ListParam = None, start: str = "",
                      submitted: bool = False) -> HTMLResponse:
     catalogue = request.app.state.catalogue
-    summary, error = None, None
+    summary, problems = None, []
     if submitted:
         try:
-            summary = appointment_summary(catalogue=catalogue, therapy_name=therapy or None, concerns=concern or [],
-                                          start=date.fromisoformat(start) if start else None)
+            query = parse_input(AppointmentQuery, {"therapy": therapy, "concern": concern, "start": start})
+            summary = appointment_summary(catalogue=catalogue, therapy_name=query.therapy,
+                                          concerns=list(query.concern), start=query.start)
+        except BadInput as err:
+            problems = err.problems
         except UnknownTherapy as err:
-            error = err.message()
-        except (AppointmentError, ValueError) as err:
-            error = f"Please check your answers: {err}"
-    return page(request, "appointment.html", status=422 if error else 200, title="Prepare for your appointment",
-                summary=summary, error=error, choices=concern_choices(), therapies=catalogue.by_category(),
+            problems = [InputProblem("therapy", err.message())]
+        except (AppointmentError, ScheduleError) as err:
+            problems = [InputProblem("start" if isinstance(err, ScheduleError) else "concern", str(err))]
+    title = title_for("Prepare for your appointment", problems)
+    return page(request, "appointment.html", status=422 if problems else 200, title=title,
+                summary=summary, problems=problems, choices=concern_choices(), therapies=catalogue.by_category(),
                 form={"therapy": therapy, "concern": concern or [], "start": start},
                 sources=catalogue.sources_of(summary["sources"]) if summary else [])
 
