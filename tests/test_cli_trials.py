@@ -142,7 +142,7 @@ def test_screen_human_output(imported: Path) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["NCT00000000", "--age", "30"], "No imported trial"),
-    (["NCT04047628", "--age", "thirty"], "--age"),
+    (["NCT04047628", "--age", "thirty"], "age: enter a number."),
     (["NCT04047628"], "--age"),
     (["NCT04047628", "--age", "30", "--sex", "x"], "sex"),
     (["NCT04047628", "--age", "30", "--ms-type", "mild"], "MS type"),

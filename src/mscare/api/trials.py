@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from mscare.api.common import bad_request, not_found
 from mscare.settings import MAX_QUESTION_CHARS
 from mscare.trials import TrialInputError, UnknownTrial, get_trial, screen, search_trials
+from mscare.trials.inputs import ScreenQuery, TrialSearchQuery
 
 router = APIRouter()
 Text = Annotated[str | None, Query(max_length=MAX_QUESTION_CHARS, description="Words to search for.")]
@@ -26,15 +27,11 @@ def unknown_trial(err: UnknownTrial) -> JSONResponse:
 
 
 @router.get("/api/trials", tags=["trials"])
-def search_route(
-    request: Request, q: Text = None, status: Short = None, phase: Short = None, near: Short = None,
-    within: Annotated[float | None, Query(gt=0, le=40_075, description="km from `near`.")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-) -> list[dict[str, Any]]:
+def search_route(request: Request, query: Annotated[TrialSearchQuery, Query()]) -> list[dict[str, Any]]:
     """Imported trials: the same list as ``mscare trials search --json``."""
     try:
-        hits = search_trials(db_path=trials_db(request), text=q, status=status, phase=phase, near=near,
-                             within_km=within, limit=limit)
+        hits = search_trials(db_path=trials_db(request), text=query.q, status=query.status, phase=query.phase,
+                             near=query.near, within_km=query.within, limit=query.limit)
     except TrialInputError as err:
         raise bad_request(str(err)) from err
     return [h.to_json() for h in hits]
@@ -50,15 +47,12 @@ def trial_route(request: Request, nct_id: str) -> dict[str, Any] | JSONResponse:
 
 
 @router.get("/api/trials/{nct_id}/screen", tags=["trials"], response_model=None)
-def screen_route(
-    request: Request, nct_id: str, age: Annotated[float, Query(ge=0, lt=120)], sex: Short = None,
-    ms_type: Short = None, edss: Annotated[float | None, Query(ge=0, le=10)] = None,
-    dmt: Annotated[list[str] | None, Query(description="A treatment taken now or before; repeat for more.")] = None,
-) -> dict[str, Any] | JSONResponse:
+def screen_route(request: Request, nct_id: str, query: Annotated[ScreenQuery, Query()]
+                 ) -> dict[str, Any] | JSONResponse:
     """Pre-screen a profile against one trial: the same object as ``mscare trials screen --json``."""
     try:
-        return screen(db_path=trials_db(request), nct_id=nct_id, age=age, sex=sex, ms_type=ms_type, edss=edss,
-                      dmts=dmt or []).to_json()
+        return screen(db_path=trials_db(request), nct_id=nct_id, age=query.age, sex=query.sex,
+                      ms_type=query.ms_type, edss=query.edss, dmts=list(query.dmt)).to_json()
     except UnknownTrial as err:
         return unknown_trial(err)
     except TrialInputError as err:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from mscare.cli.common import JsonFlag, app, emit_json, fail
+from mscare.inputs import BadInput, parse_input
 from mscare.render import wrap
 from mscare.settings import DISCLAIMER
 from mscare.trials import (
@@ -19,6 +20,7 @@ from mscare.trials import (
     screen,
     search_trials,
 )
+from mscare.trials.inputs import ScreenQuery, TrialSearchQuery
 
 trials_app = typer.Typer(no_args_is_help=True, help="Import, search and pre-screen ClinicalTrials.gov trials.")
 app.add_typer(trials_app, name="trials")
@@ -74,15 +76,19 @@ def search_cmd(
     status: Annotated[str | None, typer.Option(help="e.g. recruiting, not_yet_recruiting, completed.")] = None,
     phase: Annotated[str | None, typer.Option(help="1, 2, 3, 4, early1, na, or 2/3.")] = None,
     near: Annotated[str | None, typer.Option(help="A city with a trial site, or LAT,LON.")] = None,
-    within: Annotated[float | None, typer.Option(help="Only trials with a site within this many km of --near.")
+    within: Annotated[str | None, typer.Option(help="Only trials with a site within this many km of --near.")
                       ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="At most this many results.")] = 50,
+    limit: Annotated[str, typer.Option(help="At most this many results (1-1000).")] = "50",
     as_json: JsonFlag = False,
 ) -> None:
     """Search imported trials. Example: mscare trials search fatigue --status recruiting --near Portland --within 50"""
     try:
-        hits = search_trials(db_path=default_trials_path(), text=text, status=status, phase=phase, near=near,
-                             within_km=within, limit=limit)
+        query = parse_input(TrialSearchQuery, {"q": text, "status": status, "phase": phase, "near": near,
+                                               "within": within, "limit": limit})
+        hits = search_trials(db_path=default_trials_path(), text=query.q, status=query.status, phase=query.phase,
+                             near=query.near, within_km=query.within, limit=query.limit)
+    except BadInput as err:
+        fail(str(err))
     except TrialInputError as err:
         fail(str(err))
     if as_json:
@@ -99,17 +105,20 @@ def search_cmd(
 @trials_app.command("screen")
 def screen_cmd(
     nct_id: Annotated[str, typer.Argument(help="The trial's NCT id, e.g. NCT06408259.")],
-    age: Annotated[int, typer.Option(min=0, max=119, help="Your age in years.")],
+    age: Annotated[str, typer.Option(help="Your age in years.")],
     sex: Annotated[str | None, typer.Option(help="F or M.")] = None,
     ms_type: Annotated[str | None, typer.Option(help="cis, rrms, active_spms, spms or ppms.")] = None,
-    edss: Annotated[float | None, typer.Option(help="Your EDSS disability score, 0-10.")] = None,
+    edss: Annotated[str | None, typer.Option(help="Your EDSS disability score, 0-10.")] = None,
     dmt: Annotated[list[str] | None, typer.Option(help="A treatment you take or took; repeat for more.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Pre-screen yourself for a trial. Example: mscare trials screen NCT06408259 --age 12 --ms-type rrms"""
     try:
-        result = screen(db_path=default_trials_path(), nct_id=nct_id, age=age, sex=sex, ms_type=ms_type, edss=edss,
-                        dmts=dmt or [])
+        query = parse_input(ScreenQuery, {"age": age, "sex": sex, "ms_type": ms_type, "edss": edss, "dmt": dmt})
+        result = screen(db_path=default_trials_path(), nct_id=nct_id, age=query.age, sex=query.sex,
+                        ms_type=query.ms_type, edss=query.edss, dmts=list(query.dmt))
+    except BadInput as err:
+        fail(str(err))
     except UnknownTrial as err:
         fail(f"{err} Import it first: mscare trials import PATH")
     except TrialInputError as err:

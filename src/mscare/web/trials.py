@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from mscare.inputs import BadInput, InputProblem, parse_input
 from mscare.trials import TrialsError, UnknownTrial, get_trial, screen, search_trials
+from mscare.trials.inputs import ScreenQuery, TrialSearchQuery
 from mscare.web.common import ListParam, error_page, page, title_for
 
 router = APIRouter(include_in_schema=False)
@@ -15,15 +17,19 @@ router = APIRouter(include_in_schema=False)
 def trials_page(request: Request, q: str = "", status: str = "", phase: str = "", near: str = "",
                 within: str = "", submitted: bool = False) -> HTMLResponse:
     db_path = request.app.state.trials_db
-    hits, error = [], None
+    hits, problems = [], []
     if submitted or q:
         try:
-            hits = search_trials(db_path=db_path, text=q or None, status=status or None, phase=phase or None,
-                                 near=near or None, within_km=float(within) if within.strip() else None)
-        except (TrialsError, ValueError) as err:
-            error = f"Please check the search: {err}"
-    return page(request, "trials.html", status=422 if error else 200, title="Clinical trials", hits=hits,
-                error=error, imported=db_path.exists(),
+            query = parse_input(TrialSearchQuery, {"q": q, "status": status, "phase": phase, "near": near,
+                                                   "within": within})
+            hits = search_trials(db_path=db_path, text=query.q, status=query.status, phase=query.phase,
+                                 near=query.near, within_km=query.within)
+        except BadInput as err:
+            problems = err.problems
+        except TrialsError as err:
+            problems = [InputProblem(str(err).split(":")[0] if ":" in str(err) else "q", str(err))]
+    return page(request, "trials.html", status=422 if problems else 200, title=title_for("Clinical trials", problems),
+                hits=hits, problems=problems, imported=db_path.exists(),
                 form={"q": q, "status": status, "phase": phase, "near": near, "within": within})
 
 
@@ -35,18 +41,21 @@ def trial_page(request: Request, nct_id: str, age: str = "", sex: str = "", ms_t
         trial = get_trial(db_path=db_path, nct_id=nct_id)
     except UnknownTrial as err:
         return error_page(request, 404, str(err))
-    result, error = None, None
+    result, problems = None, []
     if age.strip():
         try:
-            result = screen(db_path=db_path, nct_id=trial.nct_id, age=float(age), sex=sex or None,
-                            ms_type=ms_type or None, edss=float(edss) if edss.strip() else None,
-                            dmts=[d for d in dmt or [] if d.strip()])  # an empty optional box means none
-        except (TrialsError, ValueError) as err:
-            error = f"Please check your answers: {err}"
+            query = parse_input(ScreenQuery, {"age": age, "sex": sex, "ms_type": ms_type, "edss": edss,
+                                              "dmt": [d.strip() for d in dmt or []]})
+            result = screen(db_path=db_path, nct_id=trial.nct_id, age=query.age, sex=query.sex,
+                            ms_type=query.ms_type, edss=query.edss, dmts=list(query.dmt))
+        except BadInput as err:
+            problems = err.problems
+        except TrialsError as err:
+            problems = [InputProblem("dmt", str(err))]
     catalogue = request.app.state.catalogue
     therapies = [catalogue.therapies[t] for t in trial.therapy_ids if t in catalogue.therapies]
     verdicts = {"may_qualify": "You may qualify", "likely_not": "Likely not eligible", "cant_tell": "We can't tell"}
     title = f"{verdicts[result.verdict]}: {trial.brief_title}" if result else trial.brief_title
-    return page(request, "trial.html", status=422 if error else 200, title=title_for(title, error), trial=trial,
-                therapies=therapies, result=result, error=error,
+    return page(request, "trial.html", status=422 if problems else 200, title=title_for(title, problems),
+                trial=trial, therapies=therapies, result=result, problems=problems,
                 form={"age": age, "sex": sex, "ms_type": ms_type, "edss": edss, "dmt": dmt or []})
