@@ -3,6 +3,7 @@ data folders that cannot be written. ``run`` is what the ``mscare`` console scri
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from mscare.cli import register_commands
 from mscare.cli.main import run
 
 FIXTURE = Path(__file__).parent / "fixtures" / "clinicaltrials" / "search_ms_portland.json"
-PROGRESS = ("Building", "  ", "Done", "[")  # progress lines on stderr, not errors
+PROGRESS = ("Building", "  ", "Done")  # progress lines on stderr, not errors
 
 
 def one_line_error(capsys: pytest.CaptureFixture[str], args: list[str]) -> str:
@@ -122,3 +123,9 @@ def test_a_data_folder_that_cannot_be_written_is_one_line(tmp_path: Path, monkey
 def test_an_index_path_that_is_a_folder_is_one_line(mscare_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (mscare_home / "index.sqlite").mkdir()
     assert "is a folder" in one_line_error(capsys, ["ask", "what is a relapse?"])
+
+
+def test_interactive_relapse_check_with_no_input_is_one_line(mscare_home: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert "no answer given" in one_line_error(capsys, ["relapse-check", "-i"])

@@ -111,7 +111,7 @@ def run(args: list[str]) -> int:
     except click_errors.ClickException as err:
         return one_line(err.format_message(), err.exit_code)
     except typer.Abort:
-        return one_line("aborted (no answer given)", 1)
+        return one_line("no answer given (the input ended); nothing was checked")
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         return 130

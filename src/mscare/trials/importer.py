@@ -151,7 +151,9 @@ def import_trials(path: Path | str, *, db_path: Path, include_all: bool = False,
     try:
         for number, file in enumerate(files, 1):
             label = str(file.relative_to(root)) if root.is_dir() else file.name
+            errors_before = len(result.errors)
             trials = read_file(file, label, finder, result.errors, progress)
+            unreadable = not trials and len(result.errors) > errors_before  # its error line says it all
             kept = [t for t in trials if t.ms_related or include_all]
             try:
                 connection.execute("BEGIN IMMEDIATE")
@@ -164,7 +166,7 @@ def import_trials(path: Path | str, *, db_path: Path, include_all: bool = False,
                 continue
             count_outcomes(result, label, kept, outcomes)
             result.skipped += len(trials) - len(kept)
-            if progress:
+            if progress and not unreadable:
                 progress(f"[{number}/{len(files)}] {label}: {len(trials)} studies, {len(kept)} stored, "
                          f"{len(trials) - len(kept)} not about MS skipped")
     finally:
