@@ -73,6 +73,7 @@ def write_trial(connection: sqlite3.Connection, trial: Trial, summary: str) -> b
     connection.execute(
         "INSERT INTO trials_fts (rowid, title, conditions, interventions, eligibility, summary) "
         "VALUES (?, ?, ?, ?, ?, ?)", (rowid, *fts_row(trial, summary)))
+    connection.execute("UPDATE trials SET summary = ? WHERE rowid = ?", (summary, rowid))  # the result-list line
     return not existed
 
 
