@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 CONTENT_DATE_FIELD = "last_reviewed"
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader is about 10 times faster
 
 
 class ContentError(Exception):
@@ -35,7 +36,11 @@ def relative(path: Path, root: Path) -> str:
 def read_yaml(path: Path, root: Path) -> tuple[Any, list[str]]:
     """Parse one YAML file; on a syntax error return None and a message naming the file."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")), []
+        text = path.read_text(encoding="utf-8")
+        try:
+            return yaml.load(text, Loader=FAST_LOADER), []  # noqa: S506 - a safe loader, in C where available
+        except yaml.YAMLError:
+            return yaml.safe_load(text), []  # the pure-Python loader words syntax errors the same way everywhere
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         return None, [f"{relative(path, root)}: not valid YAML: {err}".replace("\n", " ")]
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Annotated
 
 import typer
 
-from mscare.check import run_check
 from mscare.cli.common import JsonFlag, app, emit_json
-from mscare.render import table
-from mscare.store import build_index
+
+# The module that defines each top-level command: a run imports only the one it needs (``--help`` imports all).
+COMMAND_MODULES = {"ask": "ask", "eval": "ask", "appointment": "care", "compare": "care",
+                   "mitoxantrone-dose": "care", "monitoring": "care", "options": "care", "relapse-check": "care",
+                   "sources": "catalogue", "therapies": "catalogue", "topics": "catalogue", "diary": "diary",
+                   "trials": "trials", "build": None, "check": None, "serve": None}
 
 
 @app.command("check")
 def check(as_json: JsonFlag = False) -> None:
     """Validate all content: schema, citations, dates, readability. Exits 1 on any problem."""
+    from mscare.check import run_check
+    from mscare.render import table
+
     report = run_check()
     if as_json:
         emit_json({"ok": report.ok, "therapies": report.therapies, "sources": report.sources,
@@ -52,6 +59,8 @@ def check(as_json: JsonFlag = False) -> None:
 @app.command("build")
 def build(as_json: JsonFlag = False) -> None:
     """Build or rebuild the search index (also happens on first use)."""
+    from mscare.store import build_index
+
     result = build_index()
     if as_json:
         emit_json(result)
@@ -74,14 +83,17 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
-def register_commands() -> None:
-    """Import every command module so its commands join ``app`` (one module per feature)."""
-    from mscare.cli import ask, care, catalogue, diary, trials  # noqa: F401
+def register_commands(argv: list[str] | None = None) -> None:
+    """Import the command modules so their commands join ``app``: only the one that ``argv`` runs, when known."""
+    wanted = COMMAND_MODULES.get(argv[0], "") if argv else ""
+    names = ["ask", "care", "catalogue", "diary", "trials"] if wanted == "" else [wanted] if wanted else []
+    for name in names:
+        importlib.import_module(f"mscare.cli.{name}")
 
 
 def main() -> None:
     """Console entry point."""
-    register_commands()
+    register_commands(sys.argv[1:])
 
     try:
         app()
