@@ -72,15 +72,21 @@ def build(as_json: JsonFlag = False) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless you need more.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes sharing the read-only index; "
+                                                              "use the number of CPU cores.")] = 1,
 ) -> None:
-    """Start the web app and API. Example: mscare serve --port 8000"""
+    """Start the web app and API. Example: mscare serve --port 8000 --workers 2"""
     import uvicorn
 
     from mscare.app import create_app
+    from mscare.store import open_store
 
-    application = create_app()
     typer.echo(f"mscare is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+        return
+    open_store().close()  # build a missing or stale index once, before the workers open it read-only
+    uvicorn.run("mscare.app:create_app", factory=True, workers=workers, host=host, port=port, log_level="warning")
 
 
 def register_commands(argv: list[str] | None = None) -> None:
