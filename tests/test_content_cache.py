@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from mscare.catalogue import load_catalogue
-from mscare.cli.main import COMMAND_MODULES, register_commands
 from mscare.cli.common import app
+from mscare.cli.main import COMMAND_MODULES, register_commands
 from mscare.content_cache import cached
 
 

@@ -107,3 +107,34 @@ def test_a_version_1_file_is_upgraded_on_first_search(tmp_path: Path) -> None:
     with closing(sqlite3.connect(db)) as connection:
         assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert connection.execute("SELECT COUNT(*) FROM trials WHERE summary IS NULL").fetchone()[0] == 0
+
+
+def stored_records(db: Path) -> list[tuple[str, str, str | None]]:
+    with closing(sqlite3.connect(db)) as connection:
+        rows = connection.execute("SELECT nct_id, record, summary FROM trials ORDER BY nct_id").fetchall()
+    return [(n, r, s) for n, r, s in rows]
+
+
+def test_streamed_import_in_tiny_chunks_stores_what_a_whole_read_does(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from mscare.trials import stream
+
+    corpus = write_corpus(tmp_path / "c.json", 30)
+    import_trials(corpus, db_path=tmp_path / "whole.sqlite")
+    monkeypatch.setattr(stream, "CHUNK", 97)  # every study spans many reads
+    messages: list[str] = []
+    result = import_trials(corpus, db_path=tmp_path / "streamed.sqlite", progress=messages.append)
+    assert result.errors == [] and result.imported + result.skipped == 30
+    assert stored_records(tmp_path / "streamed.sqlite") == stored_records(tmp_path / "whole.sqlite")
+    assert any("30 studies" in m for m in messages)
+
+
+def test_a_file_cut_short_stores_none_of_its_studies(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "c.json", 30)
+    text = corpus.read_text(encoding="utf-8")
+    corpus.write_text(text[: len(text) * 2 // 3], encoding="utf-8")
+    result = import_trials(corpus, db_path=tmp_path / "t.sqlite")
+    assert result.imported == 0 and len(result.errors) == 1
+    assert "c.json: not a readable JSON file" in result.errors[0]
+    with closing(sqlite3.connect(tmp_path / "t.sqlite")) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM trials").fetchone()[0] == 0

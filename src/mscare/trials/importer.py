@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.trials.db import city_key, connect_for_writing
 from mscare.trials.model import ImportResult, StudyShapeError, Trial, TrialInputError
 from mscare.trials.parse import parse_study
+from mscare.trials.stream import studies_in
 from mscare.trials.summary import plain_summary
 from mscare.trials.terms import TherapyFinder
 
@@ -30,17 +30,6 @@ def response_files(path: Path) -> list[Path]:
             raise TrialInputError(f"no .json files in {path}")
         return files
     raise TrialInputError(f"no file or folder at {path}")
-
-
-def studies_of(raw: Any) -> list[Any]:
-    """The study objects of a paged response ``{"studies": [...]}``, one study object, or a list of studies."""
-    if isinstance(raw, dict) and isinstance(raw.get("studies"), list):
-        return list(raw["studies"])
-    if isinstance(raw, dict) and "protocolSection" in raw:
-        return [raw]
-    if isinstance(raw, list) and raw and all(isinstance(s, dict) and "protocolSection" in s for s in raw):
-        return raw
-    raise StudyShapeError('expected an API v2 response {"studies": [...]} or a study object with "protocolSection"')
 
 
 def fts_row(trial: Trial, summary: str) -> tuple[str, str, str, str, str]:
@@ -77,26 +66,46 @@ def write_trial(connection: sqlite3.Connection, trial: Trial, summary: str) -> b
     return not existed
 
 
+class UnreadableFile(Exception):
+    """A response file that cannot be read as a whole: nothing of it is kept."""
+
+
 def read_file(path: Path, label: str, finder: TherapyFinder, errors: list[str], progress: Progress | None
-              ) -> list[Trial]:
-    """Parse one response file; bad studies are reported in ``errors`` and left out, a bad file yields nothing."""
+              ) -> Iterator[Trial]:
+    """Parse one response file study by study (streamed); bad studies are reported in ``errors`` and left out.
+    Raises ``UnreadableFile`` for a file that is not JSON or not an API v2 response (the caller drops it)."""
+    index = -1
     try:
-        studies = studies_of(json.loads(path.read_text(encoding="utf-8")))
+        for index, raw in enumerate(studies_in(path)):
+            try:
+                yield parse_study(raw, finder=finder, where=f"studies[{index}]")
+            except StudyShapeError as err:
+                errors.append(f"{label}: {err}")
+            if progress and (index + 1) % PROGRESS_EVERY == 0:
+                progress(f"{label}: read {index + 1} studies")
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        errors.append(f"{label}: not a readable JSON file ({err})")
-        return []
+        raise UnreadableFile(f"{label}: not a readable JSON file ({err})") from err
     except StudyShapeError as err:
-        errors.append(f"{label}: {err}")
-        return []
-    trials = []
-    for index, raw in enumerate(studies):
-        try:
-            trials.append(parse_study(raw, finder=finder, where=f"studies[{index}]"))
-        except StudyShapeError as err:
-            errors.append(f"{label}: {err}")
-        if progress and (index + 1) % PROGRESS_EVERY == 0:
-            progress(f"{label}: read {index + 1} of {len(studies)} studies")
-    return trials
+        raise UnreadableFile(f"{label}: {err}") from err
+
+
+def write_file(connection: sqlite3.Connection, trials: Iterator[Trial], include_all: bool, catalogue: Catalogue
+               ) -> tuple[int, int, int]:
+    """Store one file's trials in one transaction as they are read: (read, kept, new); rolled back on error."""
+    read = kept = new = 0
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for trial in trials:
+            read += 1
+            if trial.ms_related or include_all:
+                kept += 1
+                new += write_trial(connection, trial, plain_summary(trial, catalogue))
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return read, kept, new
 
 
 def import_trials(path: Path, *, db_path: Path, include_all: bool = False, progress: Progress | None = None,
@@ -116,23 +125,21 @@ def import_trials(path: Path, *, db_path: Path, include_all: bool = False, progr
     try:
         for number, file in enumerate(files, 1):
             label = str(file.relative_to(root)) if root.is_dir() else file.name
-            trials = read_file(file, label, finder, result.errors, progress)
-            kept = [t for t in trials if t.ms_related or include_all]
             try:
-                connection.execute("BEGIN IMMEDIATE")
-                new = [write_trial(connection, t, plain_summary(t, catalogue)) for t in kept]
-                connection.execute("COMMIT")
+                read, kept, new = write_file(connection, read_file(file, label, finder, result.errors, progress),
+                                             include_all, catalogue)
+            except UnreadableFile as err:
+                result.errors.append(str(err))
+                continue
             except sqlite3.Error as err:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
                 result.errors.append(f"{label}: could not be stored ({err})")
                 continue
-            result.imported += sum(new)
-            result.updated += len(new) - sum(new)
-            result.skipped += len(trials) - len(kept)
+            result.imported += new
+            result.updated += kept - new
+            result.skipped += read - kept
             if progress:
-                progress(f"[{number}/{len(files)}] {label}: {len(trials)} studies, {len(kept)} stored, "
-                         f"{len(trials) - len(kept)} not about MS skipped")
+                progress(f"[{number}/{len(files)}] {label}: {read} studies, {kept} stored, "
+                         f"{read - kept} not about MS skipped")
     finally:
         connection.close()
     return result
