@@ -47,7 +47,7 @@ server = uvicorn.Server(config)
 if workers == 1:
     server.run(sockets=[sock])
 else:
-    Multiprocess(config, target=server.run, sockets=[sock]).run()
+    Multiprocess(config, sockets=[sock]).run()
 """
 # Questions new to the server: each template is filled with every therapy's name.
 TEMPLATES = ["How does {} work?", "What are the side effects of {}?", "Is {} safe in pregnancy?",
