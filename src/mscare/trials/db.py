@@ -53,7 +53,7 @@ def city_key(city: str | None) -> str | None:
 def connect_for_writing(db_path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the trials database in autocommit mode; callers manage transactions."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(db_path, isolation_level=None)
+    connection = sqlite3.connect(db_path, isolation_level=None, timeout=30)  # an upgrade may hold the lock a while
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -61,9 +61,9 @@ def connect_for_writing(db_path: Path) -> sqlite3.Connection:
             raise sqlite3.DatabaseError(f"{db_path}: trials database version {version} is newer than this mscare")
         if version == SCHEMA_VERSION:
             return connection
-        upgrade = "ALTER TABLE trials ADD COLUMN summary TEXT;" if version == 1 else ""
-        connection.executescript(f"BEGIN IMMEDIATE; {upgrade} {SCHEMA}")  # left open until COMMIT below
-        if version == 1:
+        connection.executescript(f"BEGIN IMMEDIATE; {SCHEMA}")  # the write lock is held until COMMIT below
+        if connection.execute("PRAGMA user_version").fetchone()[0] == 1:  # read again: another process may have
+            connection.execute("ALTER TABLE trials ADD COLUMN summary TEXT")  # upgraded it meanwhile
             migrate_from_1(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
