@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -124,6 +125,11 @@ async def send_error(send: Send, status: int, message: str, kind: str, csp: str 
         headers += [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def create_served_app() -> FastAPI:
+    """The app a ``mscare serve --workers N`` worker builds, for the host the command was given."""
+    return create_app(host=os.environ.get("MSCARE_SERVE_HOST"))
 
 
 def create_app(*, index: Path | None = None, trials_db: Path | None = None, host: str | None = None) -> FastAPI:

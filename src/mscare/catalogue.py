@@ -176,5 +176,9 @@ def load_catalogue(root: Path | None = None, *, strict: bool = True) -> Catalogu
 
 @lru_cache(maxsize=1)
 def default_catalogue() -> Catalogue:
-    """The packaged catalogue, loaded once per process (content is read-only)."""
-    return load_catalogue(strict=False)
+    """The packaged catalogue, loaded once per process (content is read-only) and cached between runs."""
+    from mscare.content_cache import cached
+
+    root = content_dir()
+    files = [*(root / "sources").glob("*.yaml"), *(root / "therapies").glob("*.yaml")]
+    return cached("catalogue", files, lambda: load_catalogue(strict=False))

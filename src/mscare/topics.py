@@ -186,8 +186,11 @@ def load_topics(root: Path | None = None, *, strict: bool = True) -> tuple[dict[
 
 @lru_cache(maxsize=1)
 def default_topics() -> dict[str, Topic]:
-    """The packaged articles, loaded once per process."""
-    return load_topics(strict=False)[0]
+    """The packaged articles, loaded once per process and cached between runs."""
+    from mscare.content_cache import cached
+
+    root = content_dir()
+    return cached("topics", (root / "topics").glob("*.md"), lambda: load_topics(strict=False)[0])
 
 
 class UnknownTopic(LookupError):

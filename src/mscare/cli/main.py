@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import socket
 import sqlite3
 import sys
@@ -14,16 +16,21 @@ try:  # typer 0.2x carries its own copy of click; older typer uses click itself
 except ImportError:  # pragma: no cover
     from click import exceptions as click_errors  # type: ignore[no-redef]
 
-from mscare.check import run_check
 from mscare.cli.common import JsonFlag, app, emit_json, fail
-from mscare.render import table
-from mscare.settings import data_home
-from mscare.store import IndexUnavailable, build_index
+
+# The module that defines each top-level command: a run imports only the one it needs (``--help`` imports all).
+COMMAND_MODULES = {"ask": "ask", "eval": "ask", "appointment": "care", "compare": "care",
+                   "mitoxantrone-dose": "care", "monitoring": "care", "options": "care", "relapse-check": "care",
+                   "sources": "catalogue", "therapies": "catalogue", "topics": "catalogue", "diary": "diary",
+                   "trials": "trials", "build": None, "check": None, "serve": None}
 
 
 @app.command("check")
 def check(as_json: JsonFlag = False) -> None:
     """Validate all content: schema, citations, dates, readability. Exits 1 on any problem."""
+    from mscare.check import run_check
+    from mscare.render import table
+
     report = run_check()
     if as_json:
         emit_json({"ok": report.ok, "therapies": report.therapies, "sources": report.sources,
@@ -60,6 +67,8 @@ def check(as_json: JsonFlag = False) -> None:
 @app.command("build")
 def build(as_json: JsonFlag = False) -> None:
     """Build or rebuild the search index (also happens on first use)."""
+    from mscare.store import build_index
+
     result = build_index()
     if as_json:
         emit_json(result)
@@ -71,30 +80,41 @@ def build(as_json: JsonFlag = False) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless you need more.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes sharing the read-only index; "
+                                                              "use the number of CPU cores.")] = 1,
 ) -> None:
-    """Start the web app and API. Example: mscare serve --port 8000"""
+    """Start the web app and API. Example: mscare serve --port 8000 --workers 2"""
     import uvicorn
 
     from mscare.app import create_app
+    from mscare.store import open_store
 
     try:
         socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         fail(f"--host: {host!r} is not a valid host name or address")
 
-    application = create_app(host=host)
     typer.echo(f"mscare is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(host=host), host=host, port=port, log_level="warning")
+        return
+    open_store().close()  # build a missing or stale index once, before the workers open it read-only
+    os.environ["MSCARE_SERVE_HOST"] = host  # each worker process builds its app for the same host
+    uvicorn.run("mscare.app:create_served_app", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
 
 
-def register_commands() -> None:
-    """Import every command module so its commands join ``app`` (one module per feature)."""
-    from mscare.cli import ask, care, catalogue, diary, trials  # noqa: F401
+def register_commands(argv: list[str] | None = None) -> None:
+    """Import the command modules so their commands join ``app``: only the one that ``argv`` runs, when known."""
+    wanted = COMMAND_MODULES.get(argv[0], "") if argv else ""
+    names = ["ask", "care", "catalogue", "diary", "trials"] if wanted == "" else [wanted] if wanted else []
+    for name in names:
+        importlib.import_module(f"mscare.cli.{name}")
 
 
 def main() -> None:
     """Console entry point: every error is one ``Error:`` line on stderr; bad input exits 2."""
-    register_commands()
+    register_commands(sys.argv[1:])
     sys.exit(run(sys.argv[1:]))
 
 
@@ -115,16 +135,26 @@ def run(args: list[str]) -> int:
     except KeyboardInterrupt:
         typer.echo("Interrupted.", err=True)
         return 130
-    except IndexUnavailable as err:
+    except Exception as err:  # noqa: BLE001 - only the kinds below are turned into one line
+        return one_error_line(err)
+    return result if isinstance(result, int) else 0
+
+
+def one_error_line(err: Exception) -> int:
+    """Known failures (a broken index, a data folder that cannot be written, bad nesting) as one line; else raise."""
+    from mscare.settings import data_home
+    from mscare.store import IndexUnavailable
+
+    if isinstance(err, IndexUnavailable):
         return one_line(str(err))
-    except OSError as err:  # a read-only or full data folder, a missing device
+    if isinstance(err, OSError):  # a read-only or full data folder, a missing device
         where = f" {err.filename}" if err.filename else ""
         return one_line(f"cannot use{where}: {err.strerror or err}")
-    except sqlite3.Error as err:
+    if isinstance(err, sqlite3.Error):
         return one_line(f"a database in {data_home()} could not be used ({err})")
-    except RecursionError:
+    if isinstance(err, RecursionError):
         return one_line("the input is nested too deeply to read")
-    return result if isinstance(result, int) else 0
+    raise err
 
 
 def one_line(message: str, code: int = 2) -> int:

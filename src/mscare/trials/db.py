@@ -11,11 +11,11 @@ from pathlib import Path
 from mscare.settings import data_home
 from mscare.trials.model import Trial, UnknownTrial
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: trials.summary for result lists, an R*Tree of located sites (``trial_sites``)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS trials (
     nct_id TEXT PRIMARY KEY, title TEXT NOT NULL, status TEXT NOT NULL, phases TEXT NOT NULL,
-    ms_related INTEGER NOT NULL, last_update TEXT, imported_at TEXT NOT NULL, record TEXT NOT NULL
+    ms_related INTEGER NOT NULL, last_update TEXT, imported_at TEXT NOT NULL, record TEXT NOT NULL, summary TEXT
 );
 CREATE TABLE IF NOT EXISTS trial_locations (
     nct_id TEXT NOT NULL REFERENCES trials(nct_id) ON DELETE CASCADE,
@@ -28,6 +28,12 @@ CREATE TABLE IF NOT EXISTS trial_therapies (
     PRIMARY KEY (nct_id, therapy_id)
 );
 CREATE INDEX IF NOT EXISTS trial_therapies_therapy ON trial_therapies(therapy_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS trial_sites USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+CREATE TRIGGER IF NOT EXISTS trial_sites_insert AFTER INSERT ON trial_locations
+    WHEN new.lat IS NOT NULL AND new.lon IS NOT NULL
+    BEGIN INSERT INTO trial_sites VALUES (new.rowid, new.lat, new.lat, new.lon, new.lon); END;
+CREATE TRIGGER IF NOT EXISTS trial_sites_delete AFTER DELETE ON trial_locations
+    BEGIN DELETE FROM trial_sites WHERE id = old.rowid; END;
 CREATE VIRTUAL TABLE IF NOT EXISTS trials_fts USING fts5(
     nct_id UNINDEXED, title, conditions, interventions, eligibility, summary, tokenize='porter unicode61'
 );
@@ -47,18 +53,38 @@ def city_key(city: str | None) -> str | None:
 def connect_for_writing(db_path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the trials database in autocommit mode; callers manage transactions."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(db_path, isolation_level=None)
+    connection = sqlite3.connect(db_path, isolation_level=None, timeout=30)  # an upgrade may hold the lock a while
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
+        if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(f"{db_path}: trials database version {version} is newer than this mscare")
-        connection.executescript(SCHEMA)
+        if version == SCHEMA_VERSION:
+            return connection
+        connection.executescript(f"BEGIN IMMEDIATE; {SCHEMA}")  # the write lock is held until COMMIT below
+        if connection.execute("PRAGMA user_version").fetchone()[0] == 1:  # read again: another process may have
+            connection.execute("ALTER TABLE trials ADD COLUMN summary TEXT")  # upgraded it meanwhile
+            migrate_from_1(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def migrate_from_1(connection: sqlite3.Connection) -> None:
+    """Fill what version 2 adds from the stored records: the R*Tree of sites and each trial's summary line."""
+    from mscare.catalogue import default_catalogue
+    from mscare.trials.summary import plain_summary
+
+    connection.execute("INSERT INTO trial_sites SELECT rowid, lat, lat, lon, lon FROM trial_locations "
+                       "WHERE lat IS NOT NULL AND lon IS NOT NULL")
+    catalogue = default_catalogue()
+    rows = connection.execute("SELECT rowid, record FROM trials").fetchall()
+    connection.executemany("UPDATE trials SET summary = ? WHERE rowid = ?",
+                           [(plain_summary(Trial.from_json(json.loads(record)), catalogue), rowid)
+                            for rowid, record in rows])
 
 
 @contextmanager
@@ -70,8 +96,10 @@ def reading(db_path: Path) -> Iterator[sqlite3.Connection | None]:
     with closing(sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)) as connection:
         if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'trials'").fetchone() is None:
             yield None
-        else:
-            yield connection
+            return
+        if connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            connect_for_writing(db_path).close()  # an older file is upgraded in place once
+        yield connection
 
 
 def load_trial(connection: sqlite3.Connection | None, nct_id: str) -> Trial:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any, cast
 
 from mscare.trials.db import city_key
 from mscare.trials.model import Location, TrialInputError
@@ -73,3 +75,68 @@ def resolve_place(text: str, connection: sqlite3.Connection | None) -> Place:
     if not text.strip():
         raise TrialInputError("near: give a city or coordinates as LAT,LON")
     return parse_coordinates(text) or find_city(text, connection)
+
+
+Box = tuple[float, float, float, float]  # min_lat, max_lat, min_lon, max_lon
+NearestSites = dict[str, tuple[Location, float]]
+HALF_EARTH_KM = math.pi * EARTH_RADIUS_KM
+SITE_COLUMNS = "l.rowid, l.nct_id, l.facility, l.city, l.state, l.country, l.lat, l.lon"
+
+
+def bounding_boxes(place: Place, km: float) -> list[Box] | None:
+    """Boxes (two across the antimeridian) holding every point within ``km`` of ``place``; ``None``: the world."""
+    angle = km / EARTH_RADIUS_KM
+    if angle >= math.pi:
+        return None
+    dlat = math.degrees(angle)
+    low, high = place.lat - dlat, place.lat + dlat
+    if low <= -90 or high >= 90:
+        return [(max(low, -90.0), min(high, 90.0), -180.0, 180.0)]
+    ratio = math.sin(angle) / math.cos(math.radians(place.lat))
+    if ratio >= 1:
+        return [(low, high, -180.0, 180.0)]
+    dlon = math.degrees(math.asin(ratio))
+    west, east = place.lon - dlon, place.lon + dlon
+    if west < -180:
+        return [(low, high, west + 360, 180.0), (low, high, -180.0, east)]
+    if east > 180:
+        return [(low, high, west, 180.0), (low, high, -180.0, east - 360)]
+    return [(low, high, west, east)]
+
+
+# haversine_km in SQL (the same operations in the same order, so the same numbers); parameters: lat, lat, lon.
+DISTANCE_SQL = ("2 * 6371.0088 * asin(min(1.0, sqrt(pow(sin((radians(l.lat) - radians(?)) / 2), 2) + "
+                "cos(radians(?)) * cos(radians(l.lat)) * pow(sin(radians(l.lon - ?) / 2), 2))))")
+MATH_FUNCTIONS = {"asin": math.asin, "sqrt": math.sqrt, "pow": math.pow, "sin": math.sin, "cos": math.cos,
+                  "radians": math.radians}
+
+
+def with_math(connection: sqlite3.Connection) -> sqlite3.Connection:
+    """Give the connection SQL math functions when this SQLite was built without them."""
+    try:
+        connection.execute("SELECT asin(1.0), radians(1.0), pow(2.0, 2)").fetchone()
+    except sqlite3.OperationalError:
+        for name, function in MATH_FUNCTIONS.items():
+            connection.create_function(name, 2 if name == "pow" else 1, cast(Any, function), deterministic=True)
+    return connection
+
+
+def site_rows(connection: sqlite3.Connection, place: Place, km: float) -> list[tuple[Any, ...]]:
+    """Each trial's nearest located site within ``km`` of ``place`` with its distance (R*Tree prefilter)."""
+    boxes = bounding_boxes(place, km * 1.001 + 1.0)  # a margin for rounding; distances are checked exactly
+    sql = (f"SELECT {SITE_COLUMNS}, {DISTANCE_SQL} AS km FROM trial_locations l WHERE l.lat IS NOT NULL "
+           "AND l.lon IS NOT NULL")
+    values: list[float] = [place.lat, place.lat, place.lon]
+    if boxes is not None:
+        sql += " AND l.rowid IN ({})".format(" UNION ".join(
+            ["SELECT id FROM trial_sites WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? AND max_lon <= ?"]
+            * len(boxes)))
+        values += [v for box in boxes for v in box]
+    nearest_first = (f"SELECT *, row_number() OVER (PARTITION BY nct_id ORDER BY km, rowid) AS n FROM ({sql}) "
+                     "WHERE km <= ?")  # each trial's nearest site; a tie goes to the site stored first
+    return with_math(connection).execute(f"SELECT * FROM ({nearest_first}) WHERE n = 1", [*values, km]).fetchall()
+
+
+def nearest_sites(connection: sqlite3.Connection, place: Place, km: float, wanted: Collection[str]) -> NearestSites:
+    """For each wanted trial with a site within ``km``: its nearest site and distance, as ``nearest_site`` finds."""
+    return {row[1]: (Location(*row[2:8]), row[8]) for row in site_rows(connection, place, km) if row[1] in wanted}

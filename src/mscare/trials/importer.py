@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from mscare.catalogue import Catalogue, default_catalogue
 from mscare.trials.db import city_key, connect_for_writing
 from mscare.trials.model import ImportResult, StudyShapeError, Trial, TrialInputError
 from mscare.trials.parse import parse_study
+from mscare.trials.stream import studies_in
 from mscare.trials.summary import plain_summary
 from mscare.trials.terms import TherapyFinder
 
@@ -45,17 +46,6 @@ def scrubbed(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: scrubbed(v) for k, v in value.items()}
     return value
-
-
-def studies_of(raw: Any) -> list[Any]:
-    """The study objects of a paged response ``{"studies": [...]}``, one study object, or a list of studies."""
-    if isinstance(raw, dict) and isinstance(raw.get("studies"), list):
-        return list(raw["studies"])
-    if isinstance(raw, dict) and "protocolSection" in raw:
-        return [raw]
-    if isinstance(raw, list) and raw and all(isinstance(s, dict) and "protocolSection" in s for s in raw):
-        return raw
-    raise StudyShapeError('expected an API v2 response {"studies": [...]} or a study object with "protocolSection"')
 
 
 def fts_row(trial: Trial, summary: str) -> tuple[str, str, str, str, str]:
@@ -100,32 +90,70 @@ def write_trial(connection: sqlite3.Connection, trial: Trial, summary: str) -> s
     connection.execute(
         "INSERT INTO trials_fts (rowid, title, conditions, interventions, eligibility, summary) "
         "VALUES (?, ?, ?, ?, ?, ?)", (rowid, *fts_row(trial, summary)))
+    connection.execute("UPDATE trials SET summary = ? WHERE rowid = ?", (summary, rowid))  # the result-list line
     return "updated" if row is not None else "new"
 
 
+class UnreadableFile(Exception):
+    """A response file that cannot be read as a whole: nothing of it is kept."""
+
+
 def read_file(path: Path, label: str, finder: TherapyFinder, errors: list[str], progress: Progress | None
-              ) -> list[Trial]:
-    """Parse one response file; bad studies are reported in ``errors`` and left out, a bad file yields nothing."""
+              ) -> Iterator[Trial]:
+    """Parse one response file study by study (streamed); bad studies are reported in ``errors`` and left out.
+    Raises ``UnreadableFile`` for a file that is not JSON or not an API v2 response (the caller drops it)."""
+    index = -1
     try:
-        studies = studies_of(scrubbed(json.loads(path.read_text(encoding="utf-8"))))
+        for index, raw in enumerate(studies_in(path)):
+            try:
+                yield parse_study(scrubbed(raw), finder=finder, where=f"studies[{index}]")
+            except StudyShapeError as err:
+                errors.append(f"{label}: {err}")
+            if progress and (index + 1) % PROGRESS_EVERY == 0:
+                progress(f"{label}: read {index + 1} studies")
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        errors.append(f"{label}: not a readable JSON file ({err})")
-        return []
-    except RecursionError:
-        errors.append(f"{label}: not a readable JSON file (nested too deeply)")
-        return []
+        raise UnreadableFile(f"{label}: not a readable JSON file ({err})") from err
+    except RecursionError as err:
+        raise UnreadableFile(f"{label}: not a readable JSON file (nested too deeply)") from err
     except StudyShapeError as err:
-        errors.append(f"{label}: {err}")
-        return []
-    trials = []
-    for index, raw in enumerate(studies):
-        try:
-            trials.append(parse_study(raw, finder=finder, where=f"studies[{index}]"))
-        except StudyShapeError as err:
-            errors.append(f"{label}: {err}")
-        if progress and (index + 1) % PROGRESS_EVERY == 0:
-            progress(f"{label}: read {index + 1} of {len(studies)} studies")
-    return trials
+        raise UnreadableFile(f"{label}: {err}") from err
+
+
+def write_file(connection: sqlite3.Connection, trials: Iterator[Trial], *, include_all: bool, catalogue: Catalogue,
+               result: ImportResult, label: str) -> tuple[int, int]:
+    """Store one file's trials in one transaction as they are read: (read, kept); rolled back on error.
+
+    Outcomes (new, updated, older snapshot kept out, repeated study) reach ``result`` only once the file commits.
+    """
+    read = kept = 0
+    outcomes = {"new": 0, "updated": 0, "older": 0}
+    notes: list[str] = []
+    seen: set[str] = set()
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for trial in trials:
+            read += 1
+            if not (trial.ms_related or include_all):
+                continue
+            kept += 1
+            if trial.nct_id in seen:
+                notes.append(f"{label}: {trial.nct_id} appears more than once; the newest copy is kept")
+            seen.add(trial.nct_id)
+            outcome = write_trial(connection, trial, plain_summary(trial, catalogue))
+            outcomes[outcome] += 1
+            if outcome == "older":
+                notes.append(f"{label}: {trial.nct_id} skipped: its last update ({trial.last_update or 'none'}) "
+                             "is older than the stored record")
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    result.imported += outcomes["new"]
+    result.updated += outcomes["updated"]
+    result.older += outcomes["older"]
+    result.notes += notes
+    return read, kept
 
 
 def import_trials(path: Path | str, *, db_path: Path, include_all: bool = False, progress: Progress | None = None,
@@ -151,41 +179,19 @@ def import_trials(path: Path | str, *, db_path: Path, include_all: bool = False,
     try:
         for number, file in enumerate(files, 1):
             label = str(file.relative_to(root)) if root.is_dir() else file.name
-            errors_before = len(result.errors)
-            trials = read_file(file, label, finder, result.errors, progress)
-            unreadable = not trials and len(result.errors) > errors_before  # its error line says it all
-            kept = [t for t in trials if t.ms_related or include_all]
             try:
-                connection.execute("BEGIN IMMEDIATE")
-                outcomes = [write_trial(connection, t, plain_summary(t, catalogue)) for t in kept]
-                connection.execute("COMMIT")
+                read, kept = write_file(connection, read_file(file, label, finder, result.errors, progress),
+                                        include_all=include_all, catalogue=catalogue, result=result, label=label)
+            except UnreadableFile as err:
+                result.errors.append(str(err))
+                continue
             except sqlite3.Error as err:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
                 result.errors.append(f"{label}: could not be stored ({err})")
                 continue
-            count_outcomes(result, label, kept, outcomes)
-            result.skipped += len(trials) - len(kept)
-            if progress and not unreadable:
-                progress(f"[{number}/{len(files)}] {label}: {len(trials)} studies, {len(kept)} stored, "
-                         f"{len(trials) - len(kept)} not about MS skipped")
+            result.skipped += read - kept
+            if progress:
+                progress(f"[{number}/{len(files)}] {label}: {read} studies, {kept} stored, "
+                         f"{read - kept} not about MS skipped")
     finally:
         connection.close()
     return result
-
-
-def count_outcomes(result: ImportResult, label: str, kept: list[Trial], outcomes: list[str]) -> None:
-    """Add one file's outcomes to ``result``, with a note for each older snapshot and repeated study."""
-    seen: set[str] = set()
-    for trial, outcome in zip(kept, outcomes, strict=True):
-        if trial.nct_id in seen:
-            result.notes.append(f"{label}: {trial.nct_id} appears more than once; the newest copy is kept")
-        seen.add(trial.nct_id)
-        if outcome == "older":
-            result.older += 1
-            result.notes.append(f"{label}: {trial.nct_id} skipped: its last update ({trial.last_update or 'none'}) "
-                                "is older than the stored record")
-        elif outcome == "new":
-            result.imported += 1
-        else:
-            result.updated += 1

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.store import fts_query
-from mscare.trials.db import reading
-from mscare.trials.geo import Place, nearest_site, resolve_place
-from mscare.trials.model import Trial, TrialHit, TrialInputError
+from mscare.trials.db import load_trial, reading
+from mscare.trials.geo import HALF_EARTH_KM, Place, nearest_sites, resolve_place
+from mscare.trials.model import REGISTRY_URL, Location, TrialHit, TrialInputError
 from mscare.trials.summary import plain_summary
 
 STATUSES = ["RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION", "ACTIVE_NOT_RECRUITING", "COMPLETED",
@@ -54,41 +54,86 @@ def parse_phases(text: str) -> list[str]:
     return wanted
 
 
-def search_sql(*, match: bool, statuses: int, phases: int) -> str:
+ListRow = tuple[str, str, str, str, str | None]  # nct_id, title, status, phases, summary
+LIST_COLUMNS = "t.nct_id, t.title, t.status, t.phases, t.summary"
+FIRST_RADIUS_KM = 100.0  # distance searches without --within look this far first, then 4 times further
+
+
+def search_sql(*, match: bool, statuses: int, phases: int, limit: bool = False, columns: str = LIST_COLUMNS
+               ) -> str:
     """The SQL of a search: optional FTS match, status and phase filters; best rank first."""
     if match:
-        sql = (f"SELECT t.record, bm25(trials_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS rank FROM trials_fts "
-               "JOIN trials t ON t.rowid = trials_fts.rowid WHERE trials_fts MATCH ?")
+        sql = (f"SELECT {columns}, bm25(trials_fts, {', '.join(map(str, BM25_WEIGHTS))}) AS rank "
+               "FROM trials_fts JOIN trials t ON t.rowid = trials_fts.rowid WHERE trials_fts MATCH ?")
     else:
-        sql = "SELECT t.record, 0 AS rank FROM trials t WHERE 1 = 1"
+        sql = f"SELECT {columns}, 0 AS rank FROM trials t WHERE 1 = 1"
     if statuses:
         sql += f" AND t.status IN ({', '.join('?' * statuses)})"
     sql += " AND (' ' || t.phases || ' ') LIKE ?" * phases
-    return sql + " ORDER BY rank, t.last_update DESC, t.nct_id"
+    return sql + " ORDER BY rank, t.last_update DESC, t.nct_id" + (" LIMIT ?" if limit else "")
 
 
-def run_search(connection: sqlite3.Connection, terms: list[str], statuses: list[str], phases: list[str]
-               ) -> list[Trial]:
-    """Rows matching all the words, else any of them (quoted, so user text is never FTS syntax)."""
-    filters = [*statuses, *(f"% {p} %" for p in phases)]
+def run_search(connection: sqlite3.Connection, terms: list[str], statuses: list[str], phases: list[str],
+               limit: int | None = None, columns: str = LIST_COLUMNS) -> list[Any]:
+    """Rows matching all the words, else any of them (quoted, so user text is never FTS syntax); best first."""
+    filters: list[str | int] = [*statuses, *(f"% {p} %" for p in phases), *([limit] if limit else [])]
     if not terms:
-        sql = search_sql(match=False, statuses=len(statuses), phases=len(phases))
-        return [Trial.from_json(json.loads(r[0])) for r in connection.execute(sql, filters)]
-    sql = search_sql(match=True, statuses=len(statuses), phases=len(phases))
+        sql = search_sql(match=False, statuses=len(statuses), phases=len(phases), limit=bool(limit), columns=columns)
+        return [row[:-1] for row in connection.execute(sql, filters)]
+    sql = search_sql(match=True, statuses=len(statuses), phases=len(phases), limit=bool(limit), columns=columns)
     for query in (" AND ".join(fts_query([t]) for t in terms), fts_query(terms)):
         rows = connection.execute(sql, [query, *filters]).fetchall()
         if rows:
-            return [Trial.from_json(json.loads(r[0])) for r in rows]
+            return [row[:-1] for row in rows]
     return []
 
 
-def hit_of(trial: Trial, catalogue: Catalogue, place: Place | None) -> TrialHit:
-    hit = TrialHit(nct_id=trial.nct_id, title=trial.brief_title, status=trial.status, phases=trial.phases,
-                   summary=plain_summary(trial, catalogue), url=trial.url)
-    nearest = nearest_site(place, trial.locations) if place else None
+def hit_of_row(connection: sqlite3.Connection, row: ListRow, nearest: tuple[Location, float] | None) -> TrialHit:
+    """A result from its list columns; only a row stored without a summary line has its record decoded."""
+    nct_id, title, status, phases, summary = row
+    if summary is None:
+        summary = plain_summary(load_trial(connection, nct_id), default_catalogue())
+    hit = TrialHit(nct_id=nct_id, title=title, status=status, phases=phases.split(), summary=summary,
+                   url=REGISTRY_URL.format(nct_id=nct_id))
     if nearest:
         hit.nearest_site, hit.distance_km = nearest[0].site_json(), round(nearest[1], 1)
     return hit
+
+
+def by_distance(connection: sqlite3.Connection, ids: list[str], place: Place, within_km: float | None,
+                limit: int | None) -> list[TrialHit]:
+    """Rows sorted by their nearest site (ties keep relevance order; trials without located sites last).
+
+    With ``within_km`` only sites that close are read (R*Tree). Otherwise the search looks ever further until
+    ``limit`` results are certain: every trial not yet seen lies further than the last one kept.
+    """
+    position = {nct_id: index for index, nct_id in enumerate(ids)}
+    radius = within_km + 0.05 if within_km is not None else FIRST_RADIUS_KM  # distances are rounded to 0.1 km
+    while True:
+        found = nearest_sites(connection, place, radius, position)
+        ranked = sorted(found, key=lambda n: (round(found[n][1], 1), position[n]))  # ties keep relevance order
+        if within_km is not None:
+            ranked = [n for n in ranked if round(found[n][1], 1) <= within_km]
+            break
+        if radius >= HALF_EARTH_KM:
+            ranked += [n for n in ids if n not in found]
+            break
+        if limit and len(ranked) >= limit and round(found[ranked[limit - 1]][1], 1) < radius - 0.1:
+            break
+        radius *= 4
+    ranked = ranked[:limit] if limit else ranked
+    rows = list_rows(connection, ranked)
+    return [hit_of_row(connection, rows[n], found.get(n)) for n in ranked]
+
+
+def list_rows(connection: sqlite3.Connection, ids: list[str]) -> dict[str, ListRow]:
+    """The list columns of these trials, by NCT id."""
+    rows: dict[str, ListRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows.update((r[0], r) for r in connection.execute(
+            f"SELECT {LIST_COLUMNS} FROM trials t WHERE t.nct_id IN ({', '.join('?' * len(chunk))})", chunk))
+    return rows
 
 
 def search_trials(*, db_path: Path, text: str | None = None, status: str | None = None, phase: str | None = None,
@@ -99,7 +144,8 @@ def search_trials(*, db_path: Path, text: str | None = None, status: str | None 
     ``text``: words searched in titles, conditions, interventions, eligibility and summaries (any text is safe);
     ``status``: e.g. "recruiting"; ``phase``: e.g. "3"; ``near``: "LAT,LON" or a city with a stored site;
     ``within_km``: only trials with a site that close (needs ``near``). Sorted by distance when ``near`` is
-    given, else by relevance. Raises ``TrialInputError`` for unusable filters.
+    given, else by relevance. Raises ``TrialInputError`` for unusable filters. Result lines come from the
+    summary stored at import (``catalogue`` is kept for callers; it is only used for older rows).
     """
     statuses = parse_statuses(status) if status else []
     phases = parse_phases(phase) if phase else []
@@ -111,15 +157,14 @@ def search_trials(*, db_path: Path, text: str | None = None, status: str | None 
     terms = WORD.findall(text or "")[:MAX_TERMS]
     if text and text.strip() and not terms:
         return []
-    catalogue = catalogue or default_catalogue()
     with reading(db_path) as connection:
         place = resolve_place(near, connection) if near is not None else None
-        trials = run_search(connection, terms, statuses, phases) if connection else []
-    hits = [hit_of(t, catalogue, place) for t in trials]
-    if place:
-        hits = [h for h in hits if within_km is None or (h.distance_km is not None and h.distance_km <= within_km)]
-        hits.sort(key=lambda h: (h.distance_km is None, h.distance_km or 0.0))
-    return hits[:limit] if limit else hits
+        if connection is None:
+            return []
+        if place:
+            ids = [row[0] for row in run_search(connection, terms, statuses, phases, columns="t.nct_id")]
+            return by_distance(connection, ids, place, within_km, limit)
+        return [hit_of_row(connection, row, None) for row in run_search(connection, terms, statuses, phases, limit)]
 
 
 def trials_for_therapy(*, db_path: Path, therapy_id: str, catalogue: Catalogue | None = None) -> list[TrialHit]:
@@ -130,6 +175,7 @@ def trials_for_therapy(*, db_path: Path, therapy_id: str, catalogue: Catalogue |
         if connection is None:
             return []
         rows = connection.execute(
-            "SELECT t.record FROM trial_therapies x JOIN trials t ON t.nct_id = x.nct_id WHERE x.therapy_id = ? "
-            "ORDER BY t.status = 'RECRUITING' DESC, t.last_update DESC, t.nct_id", (therapy.id,)).fetchall()
-    return [hit_of(Trial.from_json(json.loads(r[0])), catalogue, None) for r in rows]
+            f"SELECT {LIST_COLUMNS} FROM trial_therapies x JOIN trials t ON t.nct_id = x.nct_id "
+            "WHERE x.therapy_id = ? ORDER BY t.status = 'RECRUITING' DESC, t.last_update DESC, t.nct_id",
+            (therapy.id,)).fetchall()
+        return [hit_of_row(connection, row, None) for row in rows]

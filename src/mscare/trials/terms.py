@@ -71,11 +71,12 @@ class TherapyFinder:
     def ids_in(self, text: str) -> list[str]:
         """Therapy ids named in the text; short names such as "HSCT" count only when written in capitals."""
         words = list(WORD.finditer(text))
+        folded = [normalise_name(w.group()) for w in words]  # folding word by word equals folding their join
         found: dict[str, int] = {}
         for start in range(len(words)):
             for length in range(min(self.longest, len(words) - start), 0, -1):
                 span = words[start:start + length]
-                key = normalise_name("".join(w.group() for w in span))
+                key = "".join(folded[start:start + length])
                 therapy_id = self.catalogue.names.get(key)
                 if therapy_id is None or len(key) < 3:
                     continue
