@@ -600,7 +600,8 @@ def test_cli_compare_json(runner: CliRunner, cli_app: typer.Typer) -> None:
     assert {"therapies", "rows"} <= set(data)
     assert data["therapies"] == ["natalizumab", "ocrelizumab"]
     for row in data["rows"]:
-        assert set(row) == {"field", "values", "differs"}
+        assert set(row) == {"field", "values", "differs", "sources"}
+        assert all(row["sources"][t] for t in row["values"])  # every cell is cited
         assert set(row["values"]) == {"natalizumab", "ocrelizumab"}
         assert row["differs"] == (len(set(row["values"].values())) > 1)
 

@@ -164,6 +164,9 @@ PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touc
     ("therapy-375", "/therapies/ocrelizumab"),
     ("monitoring-375", "/monitoring?therapy=natalizumab&start=2026-01-15"),
     ("appointment-375", "/appointment?submitted=true&therapy=cladribine&concern=pregnancy"),
+    ("therapies-375", "/therapies"),
+    ("compare-3-375", "/compare?pick=Tecfidera&pick=Vumerity&pick=Ocrevus"),
+    ("sources-375", "/sources"),
 ])
 def test_phone_width_has_no_horizontal_scroll(page_factory: Any, screenshot: Any, name: str, path: str) -> None:
     page = page_factory(**PHONE)
@@ -172,6 +175,10 @@ def test_phone_width_has_no_horizontal_scroll(page_factory: Any, screenshot: Any
                            "client: document.documentElement.clientWidth})")
     assert widths["client"] == 375
     assert widths["scroll"] <= widths["client"], f"{path}: page is {widths['scroll']}px wide in a 375px viewport"
+    # No table hides columns in a sideways scroll box either: wide tables become cards on a phone.
+    hidden = page.evaluate("[...document.querySelectorAll('table')].filter(t => t.scrollWidth > t.clientWidth + 1)"
+                           ".map(t => t.className)")
+    assert hidden == [], f"{path}: tables scroll sideways: {hidden}"
     screenshot(page, name)
 
 

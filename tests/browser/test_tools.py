@@ -109,3 +109,13 @@ def test_options_cite_sources_by_number_with_titles_and_back_links(page: Any) ->
     assert target.is_visible() and target.locator("a").first.inner_text()  # a real title
     target.locator("a.back").click()
     assert page.evaluate("location.hash") == f"#cite-{number}"
+
+
+def test_compare_cells_cite_their_sources_with_back_links(page: Any) -> None:
+    page.goto("/compare?pick=Tecfidera&pick=Vumerity")
+    marker = page.locator("table.compare td a.cite").first
+    number = marker.inner_text().strip("[]")
+    marker.click()
+    assert page.evaluate("location.hash") == f"#source-{number}"
+    page.locator(f"#source-{number} a.back").click()
+    assert page.evaluate("location.hash") == f"#cite-{number}"

@@ -64,6 +64,22 @@ def field_values(therapy: Therapy, today: date) -> dict[str, str]:
     }
 
 
+# The record field whose sources back each compared row.
+ROW_FIELDS = {"how it is given": "schedule", "how often": "schedule", "efficacy group": "efficacy_basis",
+              "boxed warning (US)": "boxed_warning", "main risks": "key_risks",
+              "common side effects": "common_side_effects", "pregnancy": "pregnancy", "good to know": "notes",
+              "MS types": "approvals", "US approval": "approvals", "EU approval": "approvals",
+              "efficacy basis": "efficacy_basis", "brands": "brands", "drug class": "mechanism",
+              "years on the market": "approvals"}
+
+
+def row_sources(therapy: Therapy, field_name: str) -> list[str]:
+    """The sources behind one therapy's cell of a compared row."""
+    if field_name == "monitoring":
+        return sorted({s for item in therapy.monitoring for s in item.sources}) or therapy.sources
+    return therapy.sources_for(ROW_FIELDS.get(field_name, "sources"))
+
+
 def compare(*, names: list[str], catalogue: Catalogue, today: date | None = None) -> Comparison:
     """Compare two or more therapies by any names the catalogue accepts (raises UnknownTherapy)."""
     today = today or date.today()
@@ -78,7 +94,8 @@ def compare(*, names: list[str], catalogue: Catalogue, today: date | None = None
     rows = []
     for field_name in values[therapies[0].id]:
         row = {t.id: values[t.id][field_name] for t in therapies}
-        rows.append({"field": field_name, "values": row, "differs": len(set(row.values())) > 1})
+        rows.append({"field": field_name, "values": row, "differs": len(set(row.values())) > 1,
+                     "sources": {t.id: row_sources(t, field_name) for t in therapies}})
     rows.sort(key=lambda r: not r["differs"])  # what differs first, each group in order of importance
     sources = sorted({s for t in therapies for s in t.cited()})
     return Comparison(therapies=[t.id for t in therapies], rows=rows, sources=sources,

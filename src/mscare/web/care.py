@@ -48,10 +48,11 @@ def compare_page(request: Request, names: str = "", pick: ListParam = None) -> H
         except (UnknownTherapy, CompareError) as err:
             error = err.message() if isinstance(err, UnknownTherapy) else f"names: {err}."
     title = f"Compare {' and '.join(result.names.values())}" if result else "Compare therapies"
+    sources = catalogue.sources_of(result.sources) if result else []
     return page(request, "compare.html", status=422 if error else 200, title=title_for(title, error),
                 result=result, error=error, names=names, choices=picker_choices(catalogue),
                 picked=[p for p in pick] if pick else (result.therapies if result else []),
-                sources=catalogue.sources_of(result.sources) if result else [])
+                sources=sources, numbers=citation_numbers(sources))
 
 
 def page_schedule(request: Request, therapy: str, start: str, months: str, region: str
