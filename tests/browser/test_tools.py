@@ -119,3 +119,69 @@ def test_compare_cells_cite_their_sources_with_back_links(page: Any) -> None:
     assert page.evaluate("location.hash") == f"#source-{number}"
     page.locator(f"#source-{number} a.back").click()
     assert page.evaluate("location.hash") == f"#cite-{number}"
+
+
+class Clicks:
+    """Counts the clicks and choices a newcomer makes (typing into a box is not a click)."""
+
+    def __init__(self, page: Any) -> None:
+        self.page, self.count = page, 0
+
+    def click(self, locator: Any, navigates: bool = True) -> None:
+        self.count += 1
+        if navigates:
+            with self.page.expect_navigation():
+                locator.click()
+        else:
+            locator.click()
+
+    def choose(self, locator: Any, **option: str) -> None:
+        self.count += 1
+        locator.select_option(**option)
+
+
+def test_the_five_newcomer_tasks_take_five_clicks_or_fewer(page: Any, trials_imported: str) -> None:
+    nav = page.get_by_role("navigation", name="Main")
+    # 1. Is Kesimpta safe in pregnancy?
+    page.goto("/")
+    clicks = Clicks(page)
+    clicks.click(nav.get_by_role("link", name="Therapies"))
+    clicks.click(page.get_by_role("link", name="ofatumumab", exact=True))
+    clicks.click(page.get_by_role("link", name="Pregnancy and breastfeeding"), navigates=False)
+    assert page.locator("#pregnancy").is_visible() and clicks.count <= 5
+    # 2. Compare Tecfidera and Vumerity.
+    page.goto("/")
+    clicks = Clicks(page)
+    clicks.click(nav.get_by_role("link", name="Compare"))
+    clicks.choose(page.get_by_label("First therapy"), label="Tecfidera (dimethyl fumarate)")
+    clicks.choose(page.get_by_label("Second therapy"), label="Vumerity (diroximel fumarate)")
+    clicks.click(page.get_by_role("button", name="Compare"))
+    assert "Vumerity" in page.locator("h1").inner_text() and clicks.count <= 5
+    # 3. A natalizumab test calendar.
+    page.goto("/")
+    clicks = Clicks(page)
+    clicks.click(nav.get_by_role("link", name="Tests and dose days"))
+    clicks.choose(page.get_by_label("Therapy"), value="natalizumab")
+    page.get_by_label("Date of the first dose").fill("2026-01-15")
+    clicks.click(page.get_by_role("button", name="Make calendar"))
+    with page.expect_download():
+        clicks.click(page.get_by_role("link", name="Download calendar (.ics)"), navigates=False)
+    assert clicks.count <= 5
+    # 4. A trial near Portland for a 45-year-old with relapsing-remitting MS.
+    page.goto("/")
+    clicks = Clicks(page)
+    clicks.click(nav.get_by_role("link", name="Trials"))
+    page.get_by_label("Near a city (or latitude,longitude)").fill("Portland")
+    clicks.click(page.get_by_role("button", name="Search"))
+    clicks.click(page.locator("ul.cards a").first)
+    page.get_by_label("Age").fill("45")
+    clicks.choose(page.get_by_label("MS type"), value="rrms")
+    clicks.click(page.get_by_role("button", name="Pre-screen"))
+    assert page.locator("#result").is_visible() and clicks.count <= 5
+    # 5. A list of questions for the next appointment.
+    page.goto("/")
+    clicks = Clicks(page)
+    clicks.click(nav.get_by_role("link", name="Prepare for a visit"))
+    clicks.click(page.locator("input[name=concern]").first, navigates=False)
+    clicks.click(page.get_by_role("button", name="Make my page"))
+    assert page.get_by_role("heading", level=2).count() >= 1 and clicks.count <= 5
