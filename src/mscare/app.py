@@ -65,9 +65,13 @@ def answer_cache(get_store: Callable[[], Store], catalogue: Catalogue,
     return cached
 
 
-def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> FastAPI:
-    """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials."""
+def create_app(*, index: Path | None = None, trials_db: Path | None = None, accounts: bool = False,
+               diary_url: str | None = None) -> FastAPI:
+    """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials;
+    ``accounts``: shared mode (sign-up, log-in, one diary per account) instead of the one local diary;
+    ``diary_url``: the diary database (default: ``MSCARE_DATABASE_URL`` or the SQLite file in the data folder)."""
     from mscare import api, web
+    from mscare.accounts.web import DiaryHolder, new_local_csrf
 
     path = index or index_path()
     open_store(path).close()
@@ -80,6 +84,9 @@ def create_app(*, index: Path | None = None, trials_db: Path | None = None) -> F
     app.state.topics = default_topics()
     app.state.content_date = web.latest_review(app.state.catalogue, app.state.topics)
     app.state.trials_db = trials_db or data_home() / "trials.sqlite"
+    app.state.accounts = accounts
+    app.state.diary = DiaryHolder(diary_url)
+    app.state.local_csrf = new_local_csrf()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("mscare", "static")]), name="static")
     for router in [*api.ROUTERS, *web.ROUTERS]:

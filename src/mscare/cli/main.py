@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import sys
 from typing import Annotated
 
 import typer
 
 from mscare.check import run_check
-from mscare.cli.common import JsonFlag, app, emit_json
+from mscare.cli.common import JsonFlag, app, emit_json, fail
 from mscare.render import table
 from mscare.store import build_index
 
@@ -63,15 +64,31 @@ def build(as_json: JsonFlag = False) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless you need more.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    accounts: Annotated[bool, typer.Option(
+        "--accounts", help="Shared mode: sign-up and log-in, one private diary per account. Needed on any "
+                           "non-loopback host.")] = False,
 ) -> None:
     """Start the web app and API. Example: mscare serve --port 8000"""
     import uvicorn
 
     from mscare.app import create_app
 
-    application = create_app()
+    if not accounts and not is_loopback(host):
+        fail(f"--host {host} lets other people reach the diary; serve it with --accounts (shared mode, with log-in) "
+             "or keep --host 127.0.0.1")
+    application = create_app(accounts=accounts)
     typer.echo(f"mscare is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this computer (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def register_commands() -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mscare.settings import data_home
 
 LOCAL_OWNER = "local"  # the one owner of a diary used from the local command line
-HEAD_REVISION = "0001"  # the newest migration; a test checks it against the migration scripts
+HEAD_REVISION = "0002"  # the newest migration; a test checks it against the migration scripts
 VERSION_TABLE = "mscare_alembic_version"
 MIGRATION_LOCK = 0x6D73_6361_7265  # "mscare": the PostgreSQL advisory lock held while migrating
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
