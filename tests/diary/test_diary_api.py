@@ -123,3 +123,18 @@ def test_export_json_imports_back_and_fhir_is_a_bundle(client: TestClient) -> No
 def test_accounts_routes_do_not_exist_in_local_mode(client: TestClient) -> None:
     assert client.post("/api/accounts", json={"username": "ann", "password": "a long password 1"}).status_code == 404
     assert client.post("/api/login", json={"username": "ann", "password": "a long password 1"}).status_code == 404
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "example.org"])
+def test_serving_beyond_loopback_without_accounts_refuses_to_start(cli_app: Any, runner: CliRunner, host: str) -> None:
+    result = runner.invoke(cli_app, ["serve", "--host", host])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and f"--host {host}" in lines[0] and "--accounts" in lines[0]
+
+
+def test_loopback_hosts_are_local() -> None:
+    from mscare.cli.main import is_loopback
+
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "10.0.0.1", "::", "example.org"))

@@ -47,8 +47,8 @@ def log_in_route(request: Request, data: Annotated[LoginInput, Body()]) -> JSONR
     try:
         with diary_session(request, write=True) as session:
             result = log_in(session, data=data)
-    except TooManyAttempts as err:
-        raise HTTPException(status_code=429, detail=str(err), headers={"Retry-After": str(err.retry_after)}) from None
+    except TooManyAttempts as err:  # a response, not an exception: the app's error handler drops extra headers
+        return JSONResponse({"detail": str(err)}, status_code=429, headers={"Retry-After": str(err.retry_after)})
     if result is None:
         raise HTTPException(status_code=401, detail=BAD_LOGIN)
     account, token, live = result

@@ -41,8 +41,7 @@ def owner_of(request: Request) -> str:
     except (DiaryConfigError, SQLAlchemyError) as err:
         raise HTTPException(status_code=503, detail=database_message(err)) from None
     if owner is None:
-        raise HTTPException(status_code=401, detail="log in first (POST /api/login)",
-                            headers={"WWW-Authenticate": "Cookie"})
+        raise HTTPException(status_code=401, detail="log in first (POST /api/login)")
     return owner
 
 
