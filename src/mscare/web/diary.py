@@ -246,9 +246,13 @@ async def import_post(request: Request) -> Response:
     you = await who(request)
     form = await checked_form(request, you)
     if you.owner is None:
+        await form.close()
         return login_redirect(request)
     upload = form.get("file")
-    raw = await upload.read() if isinstance(upload, UploadFile) else b""
+    try:
+        raw = await upload.read() if isinstance(upload, UploadFile) else b""
+    finally:
+        await form.close()
     owner, catalogue = you.owner, request.app.state.catalogue
 
     def store() -> dict[str, int]:

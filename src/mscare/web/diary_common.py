@@ -54,6 +54,7 @@ async def checked_form(request: Request, you: Visitor) -> FormData:
     token = form.get("csrf_token")
     expected = you.csrf if you.owner else request.cookies.get(ANON_CSRF_COOKIE, "")
     if not csrf_ok(expected, token if isinstance(token, str) else None):
+        await form.close()  # uploaded files are spooled to temp files
         raise HTTPException(status_code=403, detail="This form has expired or did not come from this site. Go back, "
                                                     "reload the page and try again.")
     return form
