@@ -138,3 +138,14 @@ def test_loopback_hosts_are_local() -> None:
 
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "10.0.0.1", "::", "example.org"))
+
+
+def test_put_changes_an_entry_in_place(client: TestClient) -> None:
+    entry = client.post("/api/diary/entries", json=RELAPSE).json()
+    changed = client.put(f"/api/diary/entries/{entry['id']}", json={**RELAPSE, "recovery": "full"})
+    assert changed.status_code == 200 and changed.json()["id"] == entry["id"] and changed.json()["recovery"] == "full"
+    other_kind = client.put(f"/api/diary/entries/{entry['id']}",
+                            json={"kind": "symptom", "date": "2026-11-01", "symptom": "pain", "score": 2})
+    assert other_kind.status_code == 422 and "is a relapse" in other_kind.json()["detail"][0]["msg"]
+    assert client.put("/api/diary/entries/re-00000000", json=RELAPSE).status_code == 404
+    assert client.put(f"/api/diary/entries/{entry['id']}", data=RELAPSE).status_code == 415

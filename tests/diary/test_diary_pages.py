@@ -192,3 +192,20 @@ def test_log_out_and_delete_the_account_from_the_pages(shared_app: Any) -> None:
     bob = sign_up(shared_app, "bob")
     out = bob.post("/diary/logout", data={"csrf_token": csrf(bob, "/diary")}, follow_redirects=False)
     assert out.status_code == 303 and bob.get("/diary", follow_redirects=False).status_code == 303
+
+
+def test_change_an_entry_from_the_timeline(local: TestClient) -> None:
+    token = csrf(local, "/diary/add")
+    local.post("/diary/entries", data={"kind": "symptom", "date": "2026-11-01", "symptom": "fatigue", "score": "5",
+                                       "note": "hot week", "csrf_token": token})
+    timeline = local.get("/diary").text
+    entry_id = re.search(r'href="/diary/entries/(sy-[0-9a-f]{8})/edit"', timeline).group(1)  # type: ignore[union-attr]
+    form = local.get(f"/diary/entries/{entry_id}/edit").text
+    assert 'value="hot week"' in form and 'value="5"' in form and 'value="2026-11-01"' in form
+    body = {"kind": "symptom", "date": "2026-11-02", "symptom": "pain", "score": "3", "csrf_token": token}
+    assert local.post(f"/diary/entries/{entry_id}/edit", data={**body, "csrf_token": ""}).status_code == 403
+    bad = local.post(f"/diary/entries/{entry_id}/edit", data={**body, "score": "-1"})
+    assert bad.status_code == 422 and error_text(bad.text).startswith("Score:")
+    changed = local.post(f"/diary/entries/{entry_id}/edit", data=body)
+    assert "Pain: 3 out of 10" in changed.text and "Fatigue" not in changed.text
+    assert local.get("/diary/entries/sy-00000000/edit").status_code == 404

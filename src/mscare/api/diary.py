@@ -17,7 +17,7 @@ from mscare.accounts.web import diary_of, visitor
 from mscare.catalogue import UnknownTherapy
 from mscare.diary.db import DiaryConfigError
 from mscare.diary.due import due_tests
-from mscare.diary.entries import NewEntry, add_entry, check_document
+from mscare.diary.entries import EntryNotFound, NewEntry, add_entry, check_document, update_entry
 from mscare.diary.fhir import fhir_bundle
 from mscare.diary.inputs import DiaryInputError, ListQuery
 from mscare.diary.io import export_document, import_document
@@ -104,6 +104,18 @@ def get_route(request: Request, owner: Owner, entry_id: str) -> dict[str, Any]:
         entry = get_entry(session, owner=owner, entry_id=entry_id, catalogue=request.app.state.catalogue)
     if entry is None:
         raise HTTPException(status_code=404, detail=f"no diary entry with id {entry_id!r}")
+    return entry.to_json()
+
+
+@body_router.put("/api/diary/entries/{entry_id}")
+def update_route(request: Request, owner: Owner, entry_id: str, data: Annotated[NewEntry, Body()]) -> dict[str, Any]:
+    """Change an entry (same id and kind); the body is the whole entry, as for adding one."""
+    try:
+        with diary_session(request, write=True) as session:
+            entry = update_entry(session, owner=owner, entry_id=entry_id, data=data,
+                                 catalogue=request.app.state.catalogue)
+    except EntryNotFound:
+        raise HTTPException(status_code=404, detail=f"no diary entry with id {entry_id!r}") from None
     return entry.to_json()
 
 
