@@ -173,3 +173,14 @@ def test_diary_pages_are_accessible(person: Any, options: dict[str, Any], screen
     for url in ("/diary/login", "/diary/signup"):
         page.goto(url)
         assert not [v for v in axe.run(page).response["violations"] if v["impact"] in SEVERE], url
+
+
+def test_behind_an_https_proxy_the_cookie_is_secure(shared_server: str) -> None:
+    """uvicorn trusts X-Forwarded-Proto from 127.0.0.1 (a reverse proxy on the same host), as the README says."""
+    account = {"username": "proxied", "password": PASSWORD}
+    assert httpx.post(f"{shared_server}/api/accounts", json=account).status_code == 201
+    plain = httpx.post(f"{shared_server}/api/login", json=account)
+    proxied = httpx.post(f"{shared_server}/api/login", json=account, headers={"X-Forwarded-Proto": "https"})
+    assert plain.status_code == proxied.status_code == 200
+    assert "secure" not in plain.headers["set-cookie"].lower()
+    assert "; secure" in proxied.headers["set-cookie"].lower()
