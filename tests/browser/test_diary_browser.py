@@ -169,6 +169,12 @@ def test_diary_pages_are_accessible(person: Any, options: dict[str, Any], screen
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= options["viewport"]["width"], f"{url} scrolls sideways ({width} px)"
         screenshot(page, f"diary{url.replace('/', '-')}-{options['viewport']['width']}")
+    page.goto("/diary/summary")
+    page.emulate_media(media="print")
+    assert not page.locator(".diary-nav").is_visible() and not page.locator("form.filters").is_visible()
+    assert page.get_by_role("heading", name="Symptom scores").is_visible()
+    screenshot(page, f"diary-summary-print-{options['viewport']['width']}")
+    page.emulate_media(media="screen")
     page.context.clear_cookies()
     for url in ("/diary/login", "/diary/signup"):
         page.goto(url)

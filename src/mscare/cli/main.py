@@ -77,7 +77,9 @@ def serve(
         fail(f"--host {host} lets other people reach the diary; serve it with --accounts (shared mode, with log-in) "
              "or keep --host 127.0.0.1")
     application = create_app(accounts=accounts)
-    typer.echo(f"mscare is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)")
+    mode = "shared mode: people sign up at /diary/signup" if accounts else "local mode: one diary, no log-in"
+    typer.echo(f"mscare is running at http://{host}:{port}/  ({mode}; API docs: http://{host}:{port}/docs; "
+               "Ctrl+C to stop)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
