@@ -149,3 +149,15 @@ def test_put_changes_an_entry_in_place(client: TestClient) -> None:
     assert other_kind.status_code == 422 and "is a relapse" in other_kind.json()["detail"][0]["msg"]
     assert client.put("/api/diary/entries/re-00000000", json=RELAPSE).status_code == 404
     assert client.put(f"/api/diary/entries/{entry['id']}", data=RELAPSE).status_code == 415
+
+
+def test_an_unreachable_diary_database_is_503_not_a_traceback(web_index: Path, web_home: Path,
+                                                               mscare_home: Path) -> None:
+    app = create_app(index=web_index, trials_db=web_home / "trials.sqlite",
+                     diary_url="postgresql://nobody@127.0.0.1:9/none?connect_timeout=2")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        api = client.get("/api/diary/entries")
+        page = client.get("/diary")
+    assert api.status_code == 503 and api.json()["detail"].startswith("cannot open the diary database")
+    assert "\n" not in api.json()["detail"] and "Traceback" not in api.text
+    assert page.status_code == 503 and "<h1" in page.text and "Traceback" not in page.text

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from mscare.accounts.inputs import AccountInput, LoginInput
 from mscare.accounts.passwords import MIN_LENGTH, verify_password
@@ -28,6 +27,7 @@ from mscare.web.diary_common import (
     checked_form,
     diary_page,
     form_values,
+    in_thread,
     login_redirect,
     validation_message,
     who,
@@ -80,7 +80,7 @@ async def signup_post(request: Request) -> Response:
             create_account(session, data=data)
 
     try:
-        await run_in_threadpool(create)
+        await in_thread(create)
     except ValidationError as err:
         error = validation_message(err)
     except NameTaken as err:
@@ -112,7 +112,7 @@ async def login_post(request: Request) -> Response:
         return (result[1], result[2]) if result else None
 
     try:
-        result = await run_in_threadpool(attempt)
+        result = await in_thread(attempt)
     except ValidationError:
         result = None
     except TooManyAttempts as err:
@@ -137,7 +137,7 @@ async def logout_post(request: Request) -> Response:
         with transaction(diary_of(request)) as session:
             log_out(session, token)
 
-    await run_in_threadpool(end)
+    await in_thread(end)
     response = RedirectResponse("/diary/login", status_code=303)
     clear_session_cookie(request, response)
     return response
@@ -169,7 +169,7 @@ async def delete_post(request: Request) -> Response:
             delete_account(session, account_id=owner)
             return True
 
-    if not await run_in_threadpool(delete):
+    if not await in_thread(delete):
         return diary_page(request, "diary/account.html", you, status=401, title="Please check: my account",
                           error="That is not your password; nothing was deleted.")
     response = RedirectResponse("/diary/signup?deleted=1", status_code=303)

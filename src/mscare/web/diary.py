@@ -13,7 +13,6 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from mscare.accounts.web import Visitor, diary_of, visitor
@@ -31,6 +30,7 @@ from mscare.web.diary_common import (
     checked_form,
     diary_page,
     form_values,
+    in_thread,
     login_redirect,
     unavailable,
     validation_message,
@@ -52,8 +52,13 @@ def owner_or_none(request: Request) -> Visitor:
 
 
 def read(request: Request, action: Any) -> Any:
-    with diary_of(request).sessions() as session:
-        return action(session)
+    """Run a read on a diary session; a database that cannot be reached is a 503 page."""
+    try:
+        with diary_of(request).sessions() as session:
+            return action(session)
+    except (DiaryConfigError, SQLAlchemyError) as err:
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        raise HTTPException(status_code=503, detail=f"The diary database is not available: {reason}") from None
 
 
 @router.get("/diary", response_class=HTMLResponse)
@@ -104,19 +109,19 @@ async def add_post(request: Request) -> Response:
             return add_entry(session, owner=owner, data=data, catalogue=catalogue).id
 
     try:
-        entry_id = await run_in_threadpool(store)
+        entry_id = await in_thread(store)
     except ValidationError as err:
         error = validation_message(err)
     except UnknownTherapy as err:
         error = f"Therapy: {err.message()}"
     except DiaryInputError as err:
         error = str(err)
-    except SQLAlchemyError as err:
+    except (DiaryConfigError, SQLAlchemyError) as err:
         return unavailable(request, err)
     else:
         return RedirectResponse(f"/diary?added={entry_id}#entry-{entry_id}", status_code=303)
     kind = str(values.get("kind", "relapse"))
-    return await run_in_threadpool(add_form, request, you, 422, error, values, kind)
+    return await in_thread(add_form, request, you, 422, error, values, kind)
 
 
 @router.post("/diary/entries/{entry_id}/delete", response_class=HTMLResponse)
@@ -132,7 +137,7 @@ async def delete_post(request: Request, entry_id: str) -> Response:
             return delete_entry(session, owner=owner, entry_id=entry_id)
 
     try:
-        await run_in_threadpool(delete)
+        await in_thread(delete)
     except DiaryInputError:
         raise HTTPException(status_code=404, detail="There is no such entry in your diary.") from None
     return RedirectResponse(f"/diary?deleted={entry_id}", status_code=303)
@@ -153,7 +158,7 @@ async def stop_post(request: Request) -> Response:
             return stop_therapy(session, owner=owner, data=data, catalogue=catalogue).id
 
     try:
-        entry_id = await run_in_threadpool(stop)
+        entry_id = await in_thread(stop)
     except ValidationError as err:
         raise HTTPException(status_code=422, detail=validation_message(err)) from None
     except (UnknownTherapy, DiaryInputError) as err:
@@ -264,7 +269,7 @@ async def import_post(request: Request) -> Response:
             return import_document(session, owner=owner, data=check_document(document), catalogue=catalogue)
 
     try:
-        counts = await run_in_threadpool(store)
+        counts = await in_thread(store)
     except DiaryInputError as err:
         return diary_page(request, "diary/export.html", you, status=422, title="Please check: export and import",
                           error=f"Import: {err}", result=None)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import HTTPException, Request
@@ -18,6 +19,7 @@ from mscare.diary.db import DiaryConfigError
 from mscare.web.common import error_page, page
 
 ANON_CSRF_COOKIE = "mscare_csrf"
+T = TypeVar("T")
 FIELD_NAMES = {"name": "Therapy", "start": "Start date", "stop": "Stop date", "date": "Date", "symptoms": "What "
                "happened", "treated_with": "Treated with", "symptom": "Symptom", "score": "Score", "note": "Note",
                "test": "Test", "due_id": "Due test", "result": "Result", "reason": "Reason", "username": "User name",
@@ -30,6 +32,16 @@ async def who(request: Request) -> Visitor:
         return await run_in_threadpool(visitor, request)
     except (DiaryConfigError, SQLAlchemyError) as err:
         raise HTTPException(status_code=503, detail=f"the diary database is not available: {err}") from None
+
+
+async def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking diary work in a worker thread; a database that fails is a 503 page, never a traceback."""
+    try:
+        return await run_in_threadpool(function, *args)
+    except (DiaryConfigError, SQLAlchemyError) as err:
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        raise HTTPException(status_code=503, detail=f"The diary database failed, nothing was changed: {reason}"
+                            ) from None
 
 
 def login_redirect(request: Request) -> RedirectResponse:

@@ -9,10 +9,10 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 
 from mscare.accounts.web import Visitor, diary_of
 from mscare.catalogue import UnknownTherapy
+from mscare.diary.db import DiaryConfigError
 from mscare.diary.due import due_tests
 from mscare.diary.entries import EntryNotFound, update_entry
 from mscare.diary.inputs import RECOVERY, DiaryInputError, symptom_names
@@ -22,6 +22,7 @@ from mscare.web.diary_common import (
     checked_form,
     diary_page,
     form_values,
+    in_thread,
     login_redirect,
     unavailable,
     validation_message,
@@ -81,7 +82,7 @@ async def edit_post(request: Request, entry_id: str) -> Response:
             update_entry(session, owner=owner, entry_id=entry_id, data=data, catalogue=catalogue)
 
     try:
-        await run_in_threadpool(store)
+        await in_thread(store)
     except EntryNotFound:
         raise HTTPException(status_code=404, detail="There is no such entry in your diary.") from None
     except ValidationError as err:
@@ -90,9 +91,9 @@ async def edit_post(request: Request, entry_id: str) -> Response:
         error = f"Therapy: {err.message()}"
     except DiaryInputError as err:
         error = str(err)
-    except SQLAlchemyError as err:
+    except (DiaryConfigError, SQLAlchemyError) as err:
         return unavailable(request, err)
     else:
         return RedirectResponse(f"/diary?added={entry_id}#entry-{entry_id}", status_code=303)
     kind = str(values.get("kind", "relapse"))
-    return await run_in_threadpool(edit_form, request, you, entry_id, kind, values, 422, error)
+    return await in_thread(edit_form, request, you, entry_id, kind, values, 422, error)
