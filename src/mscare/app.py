@@ -128,14 +128,18 @@ async def send_error(send: Send, status: int, message: str, kind: str, csp: str 
 
 
 def create_served_app() -> FastAPI:
-    """The app a ``mscare serve --workers N`` worker builds, for the host the command was given."""
-    return create_app(host=os.environ.get("MSCARE_SERVE_HOST"))
+    """The app a ``mscare serve --workers N`` worker builds, for the host and mode the command was given."""
+    return create_app(host=os.environ.get("MSCARE_SERVE_HOST"), accounts=os.environ.get("MSCARE_ACCOUNTS") == "1")
 
 
-def create_app(*, index: Path | None = None, trials_db: Path | None = None, host: str | None = None) -> FastAPI:
+def create_app(*, index: Path | None = None, trials_db: Path | None = None, host: str | None = None,
+               accounts: bool = False, diary_url: str | None = None) -> FastAPI:
     """Build the app. ``index``: the SQLite index (built if missing or stale); ``trials_db``: imported trials;
-    ``host``: the address it will listen on (on loopback, requests naming another Host get 400)."""
+    ``host``: the address it will listen on (on loopback, requests naming another Host get 400);
+    ``accounts``: shared mode (sign-up, log-in, one diary per account) instead of the one local diary;
+    ``diary_url``: the diary database (default: ``MSCARE_DATABASE_URL`` or the SQLite file in the data folder)."""
     from mscare import api, web
+    from mscare.accounts.web import DiaryHolder, new_local_csrf
 
     path = index or index_path()
     open_store(path).close()
@@ -143,7 +147,8 @@ def create_app(*, index: Path | None = None, trials_db: Path | None = None, host
                          description="An offline, cited guide to MS treatment and care. Information, not "
                                      "personal medical advice.")
     live = LiveContent(path, web.latest_review)
-    app.state = live_state(live, trials_db=trials_db or data_home() / "trials.sqlite")
+    app.state = live_state(live, trials_db=trials_db or data_home() / "trials.sqlite", accounts=accounts,
+                           diary=DiaryHolder(diary_url), local_csrf=new_local_csrf())
     app.mount("/static", StaticFiles(packages=[("mscare", "static")]), name="static")
     for router in api.ROUTERS:
         app.include_router(router, responses=api.ERROR_RESPONSES)

@@ -145,3 +145,9 @@ def screenshot() -> Any:
         return path
 
     return save
+
+
+@pytest.fixture(scope="session")
+def page_opener() -> Any:
+    """``open_page`` and ``free_socket`` for tests that serve an app of their own (e.g. shared mode)."""
+    return open_page, free_socket

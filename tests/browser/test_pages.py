@@ -143,15 +143,15 @@ def test_therapy_filter_works_without_javascript(page_factory: Any, screenshot: 
     page.goto("/therapies")
     assert page.evaluate("1 + 1") == 2  # Playwright's own scripts still run; the page's would not
     total = page.locator("table.list tbody tr").count()
-    page.get_by_label("Category").select_option("dmt")
+    page.get_by_label("Type").select_option("dmt")
     with page.expect_navigation():
         page.get_by_role("button", name="Filter").click()
     assert parse_qs(urlsplit(page.url).query).get("category") == ["dmt"]
     rows = page.locator("table.list tbody tr")
     assert 0 < rows.count() < total
-    assert {row.locator("td").nth(1).inner_text() for row in rows.all()} == {"dmt"}
+    assert {row.locator("td").nth(1).inner_text() for row in rows.all()} == {"disease-modifying"}
     assert page.locator("p", has_text=re.compile(r"^\d+ therapies\.$")).inner_text() == f"{rows.count()} therapies."
-    assert page.get_by_label("Category").input_value() == "dmt", "the form keeps the chosen filter"
+    assert page.get_by_label("Type").input_value() == "dmt", "the form keeps the chosen filter"
     screenshot(page, "therapies-dmt-no-js")
 
 

@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 from mscare.diary.db import Diary, open_diary
 
 TABLES = ("diary_therapy", "diary_relapse", "diary_symptom", "diary_test")
+ACCOUNT_TABLES = ("account", "account_session", "account_login_failure")
 
 
 def pg_binary(name: str) -> str:
@@ -104,7 +105,7 @@ def diary_url(engine_name: str, request: pytest.FixtureRequest, mscare_home: Pat
     url = server.url("diary")
     diary = open_diary(url)
     with diary.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(TABLES)}"))
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES + ACCOUNT_TABLES)}"))
     diary.close()
     monkeypatch.setenv("MSCARE_DATABASE_URL", url)
     return url

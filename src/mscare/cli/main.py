@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import os
 import socket
 import sqlite3
@@ -82,6 +83,9 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes sharing the read-only index; "
                                                               "use the number of CPU cores.")] = 1,
+    accounts: Annotated[bool, typer.Option(
+        "--accounts", help="Shared mode: sign-up and log-in, one private diary per account. Needed on any "
+                           "non-loopback host.")] = False,
 ) -> None:
     """Start the web app and API. Example: mscare serve --port 8000 --workers 2"""
     import uvicorn
@@ -94,14 +98,30 @@ def serve(
     except (OSError, UnicodeError):
         fail(f"--host: {host!r} is not a valid host name or address")
 
-    typer.echo(f"mscare is running at http://{host}:{port}/  (API docs: http://{host}:{port}/docs; Ctrl+C to stop)")
+    if not accounts and not is_loopback(host):
+        fail(f"--host {host} lets other people reach the diary; serve it with --accounts (shared mode, with log-in) "
+             "or keep --host 127.0.0.1")
+    mode = "shared mode: people sign up at /diary/signup" if accounts else "local mode: one diary, no log-in"
+    typer.echo(f"mscare is running at http://{host}:{port}/  ({mode}; API docs: http://{host}:{port}/docs; "
+               "Ctrl+C to stop)")
     if workers == 1:
-        uvicorn.run(create_app(host=host), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(host=host, accounts=accounts), host=host, port=port, log_level="warning")
         return
     open_store().close()  # build a missing or stale index once, before the workers open it read-only
-    os.environ["MSCARE_SERVE_HOST"] = host  # each worker process builds its app for the same host
+    os.environ["MSCARE_SERVE_HOST"] = host  # each worker process builds its app for the same host and mode
+    os.environ["MSCARE_ACCOUNTS"] = "1" if accounts else "0"
     uvicorn.run("mscare.app:create_served_app", factory=True, workers=workers, host=host, port=port,
                 log_level="warning")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is only reachable from this computer (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def register_commands(argv: list[str] | None = None) -> None:

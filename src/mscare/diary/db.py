@@ -7,6 +7,8 @@ The default is ``diary.sqlite`` in ``MSCARE_HOME``; ``MSCARE_DATABASE_URL`` (for
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from mscare.settings import data_home
 
 LOCAL_OWNER = "local"  # the one owner of a diary used from the local command line
-HEAD_REVISION = "0001"  # the newest migration; a test checks it against the migration scripts
+HEAD_REVISION = "0002"  # the newest migration; a test checks it against the migration scripts
 VERSION_TABLE = "mscare_alembic_version"
 MIGRATION_LOCK = 0x6D73_6361_7265  # "mscare": the PostgreSQL advisory lock held while migrating
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -111,17 +113,40 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+@contextmanager
+def sqlite_migration_lock(url: URL) -> Iterator[None]:
+    """Several processes opening one new SQLite file migrate one at a time. pysqlite commits DDL as it goes, so
+    without this a second process could see half a schema; PostgreSQL uses an advisory lock in ``migrate``."""
+    if url.drivername != "sqlite" or not url.database or url.database == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock, as before
+        yield
+        return
+    lock_path = Path(url.database).expanduser().with_name(Path(url.database).name + ".migrate-lock")
+    handle = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
 def open_diary(url: str | None = None) -> Diary:
     """Open (and on first use create and migrate) the diary database."""
     parsed = normalise_url(url or database_url())
     engine = make_engine(parsed)
     try:
         if current_revision(engine) != HEAD_REVISION:
-            try:
-                migrate(engine)
-            except SQLAlchemyError:
-                if current_revision(engine) != HEAD_REVISION:  # not just another process migrating first
-                    raise
+            with sqlite_migration_lock(parsed):
+                try:
+                    if current_revision(engine) != HEAD_REVISION:
+                        migrate(engine)
+                except SQLAlchemyError:
+                    if current_revision(engine) != HEAD_REVISION:  # not just another process migrating first
+                        raise
     except SQLAlchemyError as err:
         engine.dispose()
         where = parsed.render_as_string(hide_password=True)

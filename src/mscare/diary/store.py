@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -215,3 +215,24 @@ def insert_rows(session: Session, *, owner: str, rows: list[Row]) -> tuple[int, 
         added += 1
     session.flush()
     return added, len(rows) - added
+
+
+def get_entry(session: Session, *, owner: str, entry_id: str, catalogue: Catalogue) -> Entry | None:
+    """One of the owner's entries by id; another owner's id is simply not found."""
+    for model in ROWS.values():
+        row = session.get(model, (owner, entry_id))
+        if row is not None:
+            return to_entry(cast(Row, row), catalogue)
+    return None
+
+
+def delete_owner(session: Session, *, owner: str) -> int:
+    """Delete every entry of one owner (an account being deleted); returns how many."""
+    count = 0
+    for model in ROWS.values():
+        rows = list(session.scalars(select(model).where(model.owner_id == owner)))
+        for row in rows:
+            session.delete(row)
+        count += len(rows)
+    session.flush()
+    return count

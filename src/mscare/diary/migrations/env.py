@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from mscare.accounts import models as _accounts  # noqa: F401  (account tables join the metadata)
 from mscare.diary.db import VERSION_TABLE
 from mscare.diary.models import Base
 
