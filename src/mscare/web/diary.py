@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -38,7 +38,7 @@ from mscare.web.diary_common import (
 )
 
 router = APIRouter(include_in_schema=False)
-ENTRY: TypeAdapter[Any] = TypeAdapter(NewEntry)  # type: ignore[arg-type]
+ENTRY: TypeAdapter[Any] = TypeAdapter(cast(Any, NewEntry))  # a discriminated union, typed loosely on purpose
 ENTRY_FIELDS = ("kind", "name", "start", "stop", "reason", "date", "symptoms", "treated_with", "recovery", "symptom",
                 "score", "note", "test", "due_id", "result")
 Months = Annotated[int, Query(ge=1, le=120)]
