@@ -225,7 +225,7 @@ def test_nonsense_gets_no_suggestions_and_says_where_to_look(catalogue: Catalogu
     with pytest.raises(UnknownTherapy) as err:
         catalogue.lookup("zzzz")
     assert err.value.suggestions == []
-    assert "mscare therapies list" in err.value.message()
+    assert "mscare therapies list" in err.value.cli_message()
 
 
 def test_a_drug_class_name_does_not_resolve_to_one_member(catalogue: Catalogue) -> None:

@@ -175,7 +175,7 @@ def test_unknown_topic_suggests_close_slugs(topics: dict[str, Topic]) -> None:
         find_topic(topics, "relapse")
     assert "relapses" in err.value.suggestions
     assert "Did you mean: " in err.value.message()
-    assert "mscare topics list" in err.value.message()
+    assert "mscare topics list" in err.value.cli_message()
 
 
 def test_nonsense_topic_raises_without_suggestions(topics: dict[str, Topic]) -> None:

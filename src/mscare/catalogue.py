@@ -25,7 +25,11 @@ class UnknownTherapy(LookupError):
         if self.shared:
             return f"{self.name!r} could mean several therapies: {', '.join(self.suggestions)}. Please name one."
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"No therapy called {self.name!r}.{hint} See 'mscare therapies list'."
+        return f"No therapy called {self.name!r}.{hint}"
+
+    def cli_message(self) -> str:
+        """The message with the command that lists every name (for the command line only)."""
+        return self.message() if self.shared else f"{self.message()} See 'mscare therapies list'."
 
 
 def normalise_name(text: str) -> str:

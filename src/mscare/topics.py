@@ -201,7 +201,11 @@ class UnknownTopic(LookupError):
 
     def message(self) -> str:
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"No topic called {self.slug!r}.{hint} See 'mscare topics list'."
+        return f"No topic called {self.slug!r}.{hint}"
+
+    def cli_message(self) -> str:
+        """The message with the command that lists every topic (for the command line only)."""
+        return f"{self.message()} See 'mscare topics list'."
 
 
 def find_topic(topics: dict[str, Topic], slug: str) -> Topic:

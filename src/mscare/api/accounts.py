@@ -18,6 +18,7 @@ from mscare.accounts.service import (
     log_out,
 )
 from mscare.accounts.web import COOKIE, clear_session_cookie, set_session_cookie, shared
+from mscare.api.common import error_items
 from mscare.api.diary import Owner, diary_session, json_only
 
 
@@ -48,7 +49,8 @@ def log_in_route(request: Request, data: Annotated[LoginInput, Body()]) -> JSONR
         with diary_session(request, write=True) as session:
             result = log_in(session, data=data)
     except TooManyAttempts as err:  # a response, not an exception: the app's error handler drops extra headers
-        return JSONResponse({"detail": str(err)}, status_code=429, headers={"Retry-After": str(err.retry_after)})
+        return JSONResponse({"detail": error_items(str(err), ["body", "username"], "rate_limited")}, status_code=429,
+                            headers={"Retry-After": str(err.retry_after)})
     if result is None:
         raise HTTPException(status_code=401, detail=BAD_LOGIN)
     account, token, live = result

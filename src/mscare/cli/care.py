@@ -48,7 +48,7 @@ def compare_cmd(
     except BadInput as err:
         fail(str(err))
     except UnknownTherapy as err:
-        fail(err.message())
+        fail(err.cli_message())
     except CompareError as err:
         fail(f"names: {err}.")
     if as_json:
@@ -84,7 +84,7 @@ def monitoring_cmd(
     except BadInput as err:
         fail(str(err))
     except UnknownTherapy as err:
-        fail(err.message())
+        fail(err.cli_message())
     except ScheduleError as err:
         fail(str(err))
     if ics is not None:
@@ -274,7 +274,7 @@ def appointment_cmd(
     except BadInput as err:
         fail(str(err))
     except UnknownTherapy as err:
-        fail(err.message())
+        fail(err.cli_message())
     except (AppointmentError, ScheduleError) as err:
         fail(str(err))
     if as_json:

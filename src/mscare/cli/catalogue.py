@@ -41,7 +41,7 @@ def therapies_show(
     try:
         therapy = catalogue.lookup(name)
     except UnknownTherapy as err:
-        fail(err.message())
+        fail(err.cli_message())
     if as_json:
         emit_json(therapy_json(therapy, catalogue))
     else:
@@ -70,7 +70,7 @@ def topics_show(
     try:
         topic = find_topic(default_topics(), slug)
     except UnknownTopic as err:
-        fail(err.message())
+        fail(err.cli_message())
     catalogue = default_catalogue()
     if as_json:
         emit_json(topic_json(topic, catalogue))

@@ -74,7 +74,7 @@ def diary_errors() -> Iterator[None]:
     try:
         yield
     except UnknownTherapy as err:
-        fail(err.message())
+        fail(err.cli_message())
     except DiaryInputError as err:
         fail(str(err))
     except SQLAlchemyError as err:  # e.g. the PostgreSQL server went away: nothing of this command was stored

@@ -93,14 +93,14 @@ def serve(
     from mscare.app import create_app
     from mscare.store import open_store
 
+    if not accounts and not is_loopback(host):
+        fail(f"--host {host} lets other people reach the diary; serve it with --accounts (shared mode, with log-in) "
+             "or keep --host 127.0.0.1")
     try:
         socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         fail(f"--host: {host!r} is not a valid host name or address")
 
-    if not accounts and not is_loopback(host):
-        fail(f"--host {host} lets other people reach the diary; serve it with --accounts (shared mode, with log-in) "
-             "or keep --host 127.0.0.1")
     mode = "shared mode: people sign up at /diary/signup" if accounts else "local mode: one diary, no log-in"
     typer.echo(f"mscare is running at http://{host}:{port}/  ({mode}; API docs: http://{host}:{port}/docs; "
                "Ctrl+C to stop)")
