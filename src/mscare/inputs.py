@@ -8,6 +8,7 @@ errors go through ``plain_message`` too, so the API's 422 bodies read the same.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -84,9 +85,14 @@ def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return names[-1] if names else "input"
 
 
+NAMED = re.compile(r"^[a-z_]+: ")  # a core message that already names its field ("today: enter a date ...")
+
+
 def plain_message(error: Mapping[str, Any]) -> str:
     """``"months: enter a number from 1 to 120."``: the field, then what to do."""
-    return f"{field_name(list(error.get('loc', ())))}: {plain_text(error)}"
+    text = plain_text(error)
+    field = field_name(list(error.get("loc", ())))
+    return text if field == "input" and NAMED.match(text) else f"{field}: {text}"
 
 
 def problems_of(err: ValidationError) -> list[InputProblem]:

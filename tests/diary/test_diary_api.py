@@ -163,3 +163,10 @@ def test_an_unreachable_diary_database_is_503_not_a_traceback(web_index: Path, w
     assert api.status_code == 503 and message.startswith("cannot open the diary database")
     assert "\n" not in message and "Traceback" not in api.text
     assert page.status_code == 503 and "<h1" in page.text and "Traceback" not in page.text
+
+
+def test_due_for_a_far_away_day_is_422_not_a_server_error(client: TestClient) -> None:
+    # Found by the long schemathesis run: year 1 overflowed the schedule arithmetic.
+    response = client.get("/api/diary/due", params={"today": "0001-01-01", "region": "uk"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "today: enter a date between 1990 and 2100."

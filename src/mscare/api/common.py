@@ -36,6 +36,7 @@ class ErrorBody(BaseModel):
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The request could not be read (for example a body that is not JSON)."},
     404: {"model": ErrorBody, "description": "Not found: an unknown name or id (with suggestions)."},
+    415: {"model": ErrorBody, "description": "A body that is not JSON where JSON is required."},
     422: {"model": ErrorBody, "description": "The input is not valid."},
     503: {"model": ErrorBody, "description": "The search index or trials database cannot be read."},
 }

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from mscare.care.monitoring import MAX_MONTHS, ScheduleError, monitoring_schedule
+from mscare.care.monitoring import FIRST_YEAR, LAST_YEAR, MAX_MONTHS, ScheduleError, monitoring_schedule
 from mscare.catalogue import Catalogue
+from mscare.diary.inputs import DiaryInputError
 from mscare.diary.models import TherapyRow
 from mscare.diary.store import tests_done, therapy_periods
 from mscare.models import REGIONS, Region, Therapy
@@ -123,6 +124,8 @@ def due_tests(session: Session, *, owner: str, catalogue: Catalogue, today: dt.d
     A logged test for a due item clears it and every earlier item of the same test; of several missed items only
     the latest is listed.
     """
+    if not FIRST_YEAR <= today.year <= LAST_YEAR:
+        raise DiaryInputError(f"today: enter a date between {FIRST_YEAR} and {LAST_YEAR}")
     report = DueReport(today=today, region=region)
     ended = ended_therapies(session, owner=owner, catalogue=catalogue, today=today)
     items = [i for i in scheduled_tests(session, owner=owner, catalogue=catalogue, today=today, region=region)
