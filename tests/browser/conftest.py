@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +30,15 @@ def free_socket() -> socket.socket:
     return sock
 
 
-@pytest.fixture(scope="session")
-def live_server(web_app: Any) -> Iterator[str]:
-    """The app served by uvicorn in a background thread; yields its base URL and stops it cleanly."""
+@contextmanager
+def served(app: Any, sock: socket.socket) -> Iterator[str]:
+    """``app`` under uvicorn on ``sock`` in a background thread, once /healthz answers; yields its base URL."""
     import uvicorn
 
-    sock = free_socket()
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
     thread.start()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -51,11 +50,20 @@ def live_server(web_app: Any) -> Iterator[str]:
             server.should_exit = True
             pytest.fail(f"uvicorn did not answer {base_url}/healthz within 20 s")
         time.sleep(0.05)
-    yield base_url
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    try:
+        yield base_url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
     assert not thread.is_alive(), "uvicorn did not shut down within 10 s"
+
+
+@pytest.fixture(scope="session")
+def live_server(web_app: Any) -> Iterator[str]:
+    """The app served by uvicorn in a background thread; yields its base URL and stops it cleanly."""
+    with served(web_app, free_socket()) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,14 @@ person would, with and without JavaScript, at 1280 and 375 px, and every diary p
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from conftest import served
 
 PASSWORD = "plum tree walking 42"
 PHONE = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
@@ -28,31 +28,13 @@ DIARY_PAGES = ["/diary", "/diary/add", "/diary/chart", "/diary/due", "/diary/sum
 def shared_server(web_index: Path, web_home: Path, tmp_path_factory: pytest.TempPathFactory,
                   page_opener: Any) -> Iterator[str]:
     """mscare in shared mode on a free loopback port, its diary in a fresh SQLite file."""
-    import uvicorn
-
     from mscare.app import create_app
 
     diary = tmp_path_factory.mktemp("shared-diary") / "diary.sqlite"
     app = create_app(index=web_index, trials_db=web_home / "trials.sqlite", accounts=True,
                      diary_url=f"sqlite:///{diary}")
-    sock = page_opener[1]()
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline and thread.is_alive(), "the shared server did not start"
-        time.sleep(0.05)
-    yield base_url
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with served(app, page_opener[1]()) as base_url:
+        yield base_url
     app.state.diary.close()
 
 

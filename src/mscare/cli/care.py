@@ -32,7 +32,7 @@ from mscare.care.relapse import RelapseCheck, RelapseInputError, check_relapse, 
 from mscare.catalogue import UnknownTherapy, default_catalogue
 from mscare.cli.common import JsonFlag, app, emit_json, fail
 from mscare.inputs import BadInput, parse_input
-from mscare.render import bullet, wrap
+from mscare.render import REGION_NAMES, bullet, wrap
 from mscare.settings import DISCLAIMER
 
 
@@ -103,9 +103,6 @@ def monitoring_cmd(
     if ics is not None:
         typer.echo(f"Calendar written to {ics}")
     typer.echo(DISCLAIMER)
-
-
-REGION_NAMES = {"us": "US", "eu": "EU", "uk": "UK"}
 
 
 def schedule_text(schedule: Schedule) -> str:

@@ -21,7 +21,7 @@ from mscare.figures import figure_svg
 from mscare.inputs import plain_message
 from mscare.labels import CATEGORY, MS_TYPE, ROUTE, TRIAL_PHASE, labels
 from mscare.live import IndexDamaged
-from mscare.render import approval_text, guide_parts, region_label, vaccine_parts
+from mscare.render import REGION_NAMES, approval_text, guide_parts, region_label, vaccine_parts
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.urgent import numbers_line
 from mscare.web.markdown import paragraph_html
@@ -42,7 +42,8 @@ def environment() -> Environment:
                        phase_words=lambda codes: labels(TRIAL_PHASE, list(codes)), ms_type_words=MS_TYPE,
                        route_words=lambda codes: labels(ROUTE, list(codes)), category_words=CATEGORY,
                        ms_type_list=lambda codes: labels(MS_TYPE, list(codes)), emergency_line=numbers_line(),
-                       region_label=region_label, guide_parts=guide_parts, vaccine_parts=vaccine_parts)
+                       region_label=region_label, region_names=REGION_NAMES, guide_parts=guide_parts,
+                       vaccine_parts=vaccine_parts)
     env.filters["paragraph_html"] = paragraph_html
     env.filters["long_date"] = long_date
     env.filters["figure_svg"] = lambda name: Markup(figure_svg(name))  # packaged files, checked by mscare check
