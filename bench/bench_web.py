@@ -7,10 +7,11 @@ threads, each with its own httpx connection, send requests until a count or a ti
                               [--max-requests 4000]
 
 QUESTIONS.jsonl has one object a line with a "question" field (default: ../shared/eval/qa_dev.jsonl beside
-the repository). ``--new`` asks instead questions new to the server: templates times every therapy, each
-asked once (each client count gets its own share, so the answer cache never helps). ``--workers`` runs that
-many server processes over the one index. Each client count measures /healthz then /api/ask on the same
-server and prints their ratio. Prints figures; asserts nothing.
+the repository). ``--new`` asks instead questions new to the server, each once: templates times each therapy's
+generic and first two brand names, each client count with its own share, so the answer cache never helps; the
+server processes are first warmed on other questions. ``--workers`` runs that many server processes over the
+one index. Each client count measures /healthz then /api/ask on the same server and prints their ratio.
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -61,7 +62,9 @@ TEMPLATES = ["How does {} work?", "What are the side effects of {}?", "Is {} saf
 def new_questions() -> list[str]:
     from mscare.catalogue import default_catalogue
 
-    names = [t.generic_name for t in default_catalogue().by_category()]
+    catalogue = default_catalogue()
+    names = list(dict.fromkeys(n for t in catalogue.by_category() for n in [t.generic_name, *t.brands[:2]]
+                               if not n.lower().startswith("generic")))
     return [template.format(name) for template in TEMPLATES for name in names]
 
 
@@ -70,6 +73,7 @@ class Phase:
     name: str
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    first_error: str = ""
     wall: float = 0.0
 
     @property
@@ -138,6 +142,7 @@ def run_phase(name: str, base: str, params: list[dict[str, str] | None], path: s
                         phase.latencies.append(elapsed)
                     else:
                         phase.errors += 1
+                        phase.first_error = phase.first_error or f"{response.status_code} {response.text[:200]}"
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     start = time.perf_counter()
@@ -153,6 +158,8 @@ def report(phase: Phase) -> None:
     print(f"{phase.name:<15} {len(phase.latencies):>6} ok {phase.errors:>4} err {phase.wall:>6.1f} s "
           f"{phase.rps:>8.1f} req/s   p50 {phase.percentile(50):>7.1f} ms   p95 {phase.percentile(95):>7.1f} ms"
           f"   mean {statistics.fmean(phase.latencies) * 1000 if phase.latencies else 0:>7.1f} ms")
+    if phase.first_error:
+        print(f"  first error: {phase.first_error}")
 
 
 def main() -> None:
@@ -196,8 +203,12 @@ def measure(base: str, questions: list[str], counts: list[int], args: argparse.N
     """At each client count: /healthz, then /api/ask (new questions: a share of the pool never asked before)."""
     params: list[dict[str, str] | None] = [{"q": q} for q in questions]
     if args.new:
-        print(f"{len(questions)} new questions ({len(TEMPLATES)} templates x every therapy), split between "
+        print(f"{len(questions)} new questions ({len(TEMPLATES)} templates x every therapy's names), split between "
               f"{len(counts)} client counts")
+        # Each server process loads the engine on its first question: warm them on other questions first.
+        warm = [{"q": q} for q in load_questions(args.questions)]
+        report(run_phase("warm-up", base, warm, "/api/ask", clients=2 * args.workers, seconds=20,
+                         max_requests=min(len(warm), 40 * args.workers)))
     else:
         report(run_phase("warm-up", base, params, "/api/ask", clients=1, seconds=20, max_requests=len(params)))
     share = len(params) // len(counts)

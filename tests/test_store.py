@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from mscare.store import IndexUnavailable, build_index, connect_store, fts_query, index_problem, open_store
+from mscare.store import (
+    PASSAGE_COLUMNS,
+    IndexUnavailable,
+    build_index,
+    connect_store,
+    fts_query,
+    index_problem,
+    open_store,
+    row_passage,
+)
 
 QUIET = {"progress": lambda _: None}
 
@@ -128,3 +137,30 @@ def test_an_index_path_that_is_a_folder_is_one_clear_error(tmp_path: Path) -> No
         open_store(path, **QUIET)
     with pytest.raises(IndexUnavailable, match="is a folder"):
         build_index(path, **QUIET)
+
+
+def test_passages_are_decoded_once_per_build_and_match_the_index(tmp_path: Path) -> None:
+    """Search hits and a topic's passages come from a cache shared by connections to one build, equal to the rows."""
+    path = tmp_path / "index.sqlite"
+    build_index(path, **QUIET)
+    first, second = connect_store(path), connect_store(path)
+    try:
+        hits = first.search(["natalizumab", "pml"], limit=20)
+        again = second.search(["natalizumab", "pml"], limit=20)
+        assert [h.passage.pid for h in hits] == [h.passage.pid for h in again]
+        assert all(a.passage is b.passage for a, b in zip(hits, again, strict=True))  # decoded once
+        for hit in hits:
+            row = first.db.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE pid = ?", (hit.passage.pid,))
+            assert hit.passage == row_passage(row.fetchone())
+        rows = first.db.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE ref = 'relapses' ORDER BY rowid")
+        assert first.passages_of("relapses") == [row_passage(r) for r in rows] == second.passages_of("relapses")
+        old = first.passages
+    finally:
+        first.close()
+        second.close()
+    build_index(path, **QUIET)  # a new build at the same path has its own cache
+    rebuilt = connect_store(path)
+    try:
+        assert rebuilt.passages is not old and rebuilt.search(["natalizumab"], limit=3)
+    finally:
+        rebuilt.close()

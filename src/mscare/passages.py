@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from mscare.catalogue import Catalogue
 from mscare.models import Therapy
@@ -23,6 +24,11 @@ class Passage:
     sources: list[str]
     keywords: str = ""
     stems: frozenset[str] = frozenset()  # filled from the index: stems of the heading and text
+
+    @cached_property
+    def match_text(self) -> str:
+        """The heading (topics) or label (therapies) and the text, lowercase: what a question's phrases match."""
+        return f"{self.field if self.kind == 'topic' else self.title} {self.text}".lower()
 
 
 def therapy_label(therapy: Therapy) -> str:

@@ -14,10 +14,11 @@ import re
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mscare import __version__
@@ -91,6 +92,14 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, path: Path):
         self.db = connection
         self.path = path
+        self._passages: PassageCache | None = None
+
+    @property
+    def passages(self) -> PassageCache:
+        """Decoded passages of this build, shared by every connection to it (the index is read-only)."""
+        if self._passages is None:
+            self._passages = passage_cache((str(self.path), self.version))
+        return self._passages
 
     @property
     def version(self) -> str:
@@ -107,12 +116,17 @@ class Store:
         if not query:
             return []
         sql = (
-            "SELECT p.pid, p.kind, p.ref, p.field, p.title, p.text, p.sources, p.keywords, p.stems, "
-            "bm25(passages_fts, ?, ?, ?) AS rank FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
-            "WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
+            "SELECT p.pid, bm25(passages_fts, ?, ?, ?) AS rank FROM passages_fts "
+            "JOIN passages p ON p.rowid = passages_fts.rowid WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?"
         )
-        params: list[object] = [*BM25_WEIGHTS, query, limit]
-        return [Hit(passage=row_passage(r), score=-float(r[9])) for r in self.db.execute(sql, params)]
+        ranked = self.db.execute(sql, [*BM25_WEIGHTS, query, limit]).fetchall()
+        known = self.passages.by_pid
+        missing = [pid for pid, _ in ranked if pid not in known]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            for row in self.db.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE pid IN ({marks})", missing):
+                known[row[0]] = row_passage(row)
+        return [Hit(passage=known[pid], score=-float(rank)) for pid, rank in ranked]
 
     def document_frequencies(self, stems: list[str]) -> tuple[dict[str, int], int]:
         """How many passages contain each stem, and how many passages there are."""
@@ -132,10 +146,12 @@ class Store:
         return self._topic_keywords
 
     def passages_of(self, ref: str) -> list[Passage]:
-        rows = self.db.execute(
-            "SELECT pid, kind, ref, field, title, text, sources, keywords, stems FROM passages WHERE ref = ? "
-            "ORDER BY rowid", (ref,))
-        return [row_passage(r) for r in rows]
+        """The passages of one topic or therapy, in order (a new list; the passages are shared)."""
+        cached = self.passages.by_ref.get(ref)
+        if cached is None:
+            rows = self.db.execute(f"SELECT {PASSAGE_COLUMNS} FROM passages WHERE ref = ? ORDER BY rowid", (ref,))
+            cached = self.passages.by_ref[ref] = tuple(row_passage(r) for r in rows)
+        return list(cached)
 
     def close(self) -> None:
         self.db.close()
@@ -163,6 +179,34 @@ class StoreVocabulary:
                 self._content.setdefault(w[0], []).append(w)
         candidates = self._content.get(word[0], [])
         return bool(difflib.get_close_matches(word, candidates, n=1, cutoff=0.8))
+
+
+PASSAGE_COLUMNS = "pid, kind, ref, field, title, text, sources, keywords, stems"
+
+
+@dataclass
+class PassageCache:
+    """Passages of one index build decoded once, by id and by topic or therapy, filled as they are read."""
+
+    by_pid: dict[str, Passage] = field(default_factory=dict)
+    by_ref: dict[str, tuple[Passage, ...]] = field(default_factory=dict)
+
+
+PASSAGE_CACHES: dict[tuple[str, str], PassageCache] = {}
+KEPT_BUILDS = 3  # a server swapping index builds keeps the newest few
+
+
+def passage_cache(build: tuple[str, str]) -> PassageCache:
+    """The shared cache of one index build, (path, build id); the oldest builds' caches are dropped."""
+    with _CACHE_LOCK:
+        cache = PASSAGE_CACHES.pop(build, None) or PassageCache()
+        PASSAGE_CACHES[build] = cache  # most recently used last
+        while len(PASSAGE_CACHES) > KEPT_BUILDS:
+            PASSAGE_CACHES.pop(next(iter(PASSAGE_CACHES)))
+        return cache
+
+
+_CACHE_LOCK = threading.Lock()
 
 
 def row_passage(row: tuple) -> Passage:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,9 +42,22 @@ class AspectBank:
     idf: dict[str, float]
     centroids: dict[str, Counter[str]]
     heads: dict[str, str]  # word -> the first word of its group
+    example_norms: list[float] = field(default_factory=list)  # vector lengths, in the order of the examples
+    centroid_norms: dict[str, float] = field(default_factory=dict)
+    postings: dict[str, list[int]] = field(default_factory=dict)  # feature -> the examples (by index) using it
+
+    def __post_init__(self) -> None:
+        self.example_norms.extend(self.norm(feats) for _, feats in self.examples)
+        self.centroid_norms.update({name: self.norm(c) for name, c in self.centroids.items()})
+        for index, (_, feats) in enumerate(self.examples):
+            for feature in feats:
+                self.postings.setdefault(feature, []).append(index)
 
     def weight(self, feature: str) -> float:
         return self.idf.get(feature, self.default_idf)
+
+    def norm(self, vector: Counter[str]) -> float:
+        return math.sqrt(sum((self.weight(f) * n) ** 2 for f, n in vector.items()))
 
     @property
     def default_idf(self) -> float:
@@ -75,14 +88,21 @@ def load_bank(root: Path | None = None) -> AspectBank:
     return AspectBank(aspects=aspects, examples=examples, idf=idf, centroids=centroids, heads=heads)
 
 
-def similarity(question: Counter[str], example: Counter[str], bank: AspectBank) -> float:
+class Asked:
+    """A question's features with their weighted counts and vector length, worked out once."""
+
+    def __init__(self, features: Counter[str], bank: AspectBank):
+        self.features = features
+        self.weighted = {f: bank.weight(f) ** 2 * n for f, n in features.items()}
+        self.norm = bank.norm(features)
+
+
+def similarity(asked: Asked, example: Counter[str], example_norm: float) -> float:
     """Cosine of the IDF-weighted feature counts."""
-    shared = sum(bank.weight(f) ** 2 * n * example[f] for f, n in question.items() if f in example)
+    shared = sum(w * example[f] for f, w in asked.weighted.items() if f in example)
     if not shared:
         return 0.0
-    norm_q = math.sqrt(sum((bank.weight(f) * n) ** 2 for f, n in question.items()))
-    norm_e = math.sqrt(sum((bank.weight(f) * n) ** 2 for f, n in example.items()))
-    return shared / (norm_q * norm_e)
+    return shared / (asked.norm * example_norm)
 
 
 PARTS = re.compile(r"\?|;|\band also\b|\band (?=(?:what|how|when|can|is|are|does|do|will|why|should|it)\b)"
@@ -102,13 +122,17 @@ def classify(text: str, *, skip: frozenset[str] = frozenset(), bank: AspectBank 
 
 def classify_part(text: str, skip: frozenset[str], bank: AspectBank) -> list[str]:
     """The best aspect of one text, and a close second."""
-    asked = features(text, skip, bank.heads)
-    if not asked:
+    found = features(text, skip, bank.heads)
+    if not found:
         return []
+    asked = Asked(found, bank)
     nearest: dict[str, float] = {}
-    for name, example in bank.examples:
-        nearest[name] = max(nearest.get(name, 0.0), similarity(asked, example, bank))
-    scores = {name: MAX_WEIGHT * nearest.get(name, 0.0) + (1 - MAX_WEIGHT) * similarity(asked, centroid, bank)
+    sharing = sorted({i for f in found for i in bank.postings.get(f, [])})  # the others score 0
+    for index in sharing:
+        name, example = bank.examples[index]
+        nearest[name] = max(nearest.get(name, 0.0), similarity(asked, example, bank.example_norms[index]))
+    scores = {name: MAX_WEIGHT * nearest.get(name, 0.0)
+              + (1 - MAX_WEIGHT) * similarity(asked, centroid, bank.centroid_norms[name])
               for name, centroid in bank.centroids.items()}
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < MIN_SCORE:

@@ -53,7 +53,7 @@ def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogu
                   fields: list[str], max_passages: int = 3) -> list[Ranked]:
     """The record fields of one therapy that best answer the question."""
     weights = term_weights(question, store, catalogue)
-    covers = {p.pid: (p, coverage(question, p, catalogue, weights)) for p in store.passages_of(therapy_id)}
+    covers = {p.pid: (p, coverage(p, weights)) for p in store.passages_of(therapy_id)}
     # Within a field that comes in several passages (notes), only the best-matching one takes the field's rank.
     best_of: dict[str, str] = {}
     for pid, (passage, _) in sorted(covers.items(), key=lambda kv: -kv[1][1]):
@@ -65,8 +65,8 @@ def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogu
     chosen = [r for r in scored if r.score > 0.55][:max_passages] or scored[:1]
     # A field that matches the question's own words (beyond the drug's name) better than every chosen one
     # earns a place: "is Glatopa the same drug?" wants the note on generics.
-    seen = set().union(*(terms_covered(r, question, weights) for r in chosen))
-    gains = {r.passage.pid: sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen)
+    seen = set().union(*(terms_covered(r, weights) for r in chosen))
+    gains = {r.passage.pid: sum(weights.weights[t] for t in terms_covered(r, weights) - seen)
              for r in scored if r not in chosen}
     if gains:
         sharper = max((r for r in scored if r.passage.pid in gains), key=lambda r: (gains[r.passage.pid], r.score))
@@ -88,7 +88,7 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
     best = ranked[0]
     chosen = [best]
     length = len(best.passage.text)
-    seen = terms_covered(best, question, weights)
+    seen = terms_covered(best, weights)
     # "How do I ...?" wants steps: later paragraphs of the same article may follow even if they add no new word.
     advice = "advice" in question.intents
     floor = 0.6 if advice else 0.7
@@ -96,7 +96,7 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
             and (r.coverage >= 0.25 * best.coverage or (advice and r.passage.ref == best.passage.ref))]
     while len(chosen) < max_passages:
         fits = [r for r in pool if r not in chosen and length + len(r.passage.text) <= MAX_CHARS]
-        gains = [(sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen), r) for r in fits]
+        gains = [(sum(weights.weights[t] for t in terms_covered(r, weights) - seen), r) for r in fits]
         gain, pick = max(gains, key=lambda g: (g[0], g[1].score), default=(0.0, None))
         follows = advice and pick is not None and pick.passage.ref == best.passage.ref
         if pick is None or (gain <= 0 and not follows
@@ -104,7 +104,7 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
             break
         chosen.append(pick)
         length += len(pick.passage.text)
-        seen |= terms_covered(pick, question, weights)
+        seen |= terms_covered(pick, weights)
     return sorted(chosen, key=lambda r: reading_order(r, best))
 
 
@@ -137,10 +137,10 @@ def comparison_draft(question: Question, *, store: Store, catalogue: Catalogue, 
     for therapy_id in question.therapies[:4]:
         profile = Ranked(passage=therapy_profile(catalogue.therapies[therapy_id]), score=1.0, coverage=1.0)
         used.append(profile)
-        seen = terms_covered(profile, question, weights)
+        seen = terms_covered(profile, weights)
         extra = therapy_draft(question, therapy_id, store=store, catalogue=catalogue,
                               fields=fields or COMPARE_FIELDS, max_passages=1)
-        adds = [r for r in extra if terms_covered(r, question, weights) - seen or
+        adds = [r for r in extra if terms_covered(r, weights) - seen or
                 (fields and r.passage.field.split(".")[0] in fields)]
         used += adds[:1]
     return used
@@ -159,15 +159,15 @@ def aspect_pieces(question: Question, therapy_id: str, aspect: str, *, store: St
         if name == "monitoring" and any(r.passage.field == "tests_asked" for r in pieces):
             continue  # the tests asked about, with why, stand for the whole list
         if name in by_field:
-            candidates = [Ranked(passage=p, score=1.0, coverage=coverage(question, p, catalogue, weights))
+            candidates = [Ranked(passage=p, score=1.0, coverage=coverage(p, weights))
                           for p in by_field[name]]
             if name == "notes":  # a note only when it bears on the question's own words
-                candidates = [r for r in candidates if terms_covered(r, question, weights)]
+                candidates = [r for r in candidates if terms_covered(r, weights)]
             pieces += sorted(candidates, key=lambda r: -r.coverage)[:1]
         else:
             built = record_part(therapy, name, question.lower)
             if built is not None:
-                pieces.append(Ranked(passage=built, score=1.0, coverage=coverage(question, built, catalogue, weights)))
+                pieces.append(Ranked(passage=built, score=1.0, coverage=coverage(built, weights)))
     return pieces
 
 
@@ -182,12 +182,12 @@ def aspect_draft(question: Question, therapy_id: str, *, store: Store, catalogue
     chosen = chosen[:3]
     # A field that covers question words the chosen parts miss ("...the chickenpox test?") earns the last place.
     weights = term_weights(question, store, catalogue)
-    seen = set().union(*(terms_covered(r, question, weights) for r in chosen)) if chosen else set()
+    seen = set().union(*(terms_covered(r, weights) for r in chosen)) if chosen else set()
     taken = {r.passage.pid for r in chosen}
     if any(r.passage.field == "tests_asked" for r in chosen):
         taken.add(f"therapy:{therapy_id}:monitoring")
-    gains = [(sum(weights.weights[t] for t in terms_covered(r, question, weights) - seen), r)
-             for r in (Ranked(passage=p, score=0.5, coverage=coverage(question, p, catalogue, weights))
+    gains = [(sum(weights.weights[t] for t in terms_covered(r, weights) - seen), r)
+             for r in (Ranked(passage=p, score=0.5, coverage=coverage(p, weights))
                        for p in store.passages_of(therapy_id) if p.pid not in taken)]
     gain, sharper = max(gains, key=lambda g: (g[0], g[1].coverage), default=(0.0, None))
     if sharper is not None and gain > 0:

@@ -109,7 +109,7 @@ def off_record(question: Question, used: list[Ranked], store: Store, catalogue: 
     weights = term_weights(question, store, catalogue)
     if not weights.weights:
         return False
-    return not any(terms_covered(ranked, question, weights) for ranked in used)
+    return not any(terms_covered(ranked, weights) for ranked in used)
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")

@@ -78,6 +78,8 @@ class Lexicon:
     domain_stems: frozenset[str]
     phrase_index: dict[str, list[str]] = field(default_factory=dict)
     rewrites: dict[str, str] = field(default_factory=dict)  # multi-word phrase -> its group's head word
+    # phrase_index with each phrase as its words joined by single spaces, in the same order (for gram look-ups)
+    phrase_grams: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for group in self.synonyms:
@@ -89,6 +91,7 @@ class Lexicon:
             for phrase in group:
                 self.phrase_index.setdefault(phrase.lower(), [])
                 self.phrase_index[phrase.lower()] += [w for w in group if w.lower() != phrase.lower()]
+        self.phrase_grams = [(" ".join(re.findall(r"[a-z0-9]+", p)), others) for p, others in self.phrase_index.items()]
 
     def patterns(self, key: str) -> list[re.Pattern[str]]:
         return [re.compile(p) for p in self.refusals.get(key, {}).get("patterns", [])]

@@ -44,6 +44,32 @@ class TermWeights:
                 self.weights[term] = UNSEEN_SHARE * math.log(1 + total)
         self.therapy_weight = math.log(1 + total)
         self.question = question
+        self.matchers = [(term, weight, TermMatcher.of(term, question.variants.get(term, [])))
+                         for term, weight in self.weights.items()]
+        self.therapy_stems = [(tid, {stem(w) for w in therapy_terms(tid, catalogue)}) for tid in question.therapies]
+
+
+@dataclass(frozen=True)
+class TermMatcher:
+    """A question term made ready to look for in many passages: its stem, and its synonyms' stems or phrases."""
+
+    term: str
+    term_stem: str
+    variant_phrases: tuple[str, ...]  # synonyms of several words, looked for in the text
+    variant_stems: tuple[str, ...]  # one-word synonyms, looked for by their stems
+
+    @classmethod
+    def of(cls, term: str, variants: list[str]) -> TermMatcher:
+        return cls(term=term, term_stem=stem(term), variant_phrases=tuple(v for v in variants if " " in v),
+                   variant_stems=tuple(stem(v) for v in variants if " " not in v))
+
+    def credit(self, words: set[str] | frozenset[str], text: str) -> float:
+        """1 when the passage has the term itself, ``SYNONYM_CREDIT`` when only a synonym, else 0."""
+        if (" " in self.term and self.term in text) or self.term_stem in words:
+            return 1.0
+        if any(p in text for p in self.variant_phrases) or any(v in words for v in self.variant_stems):
+            return SYNONYM_CREDIT
+        return 0.0
 
 
 UNSEEN_SHARE = 0.35  # weight of a word found in no passage, relative to the rarest possible word
@@ -57,35 +83,25 @@ def term_weights(question: Question, store: Store, catalogue: Catalogue) -> Term
     return question.weights
 
 
-def covered(term: str, variants: list[str], words: set[str] | frozenset[str], text: str) -> float:
-    """1 when the passage has the term itself, ``SYNONYM_CREDIT`` when only a synonym, else 0."""
-    if (" " in term and term in text) or stem(term) in words:
-        return 1.0
-    for form in variants:
-        if (" " in form and form in text) or (" " not in form and stem(form) in words):
-            return SYNONYM_CREDIT
-    return 0.0
-
-
-def terms_covered(ranked: Ranked, question: Question, weights: TermWeights) -> set[str]:
+def terms_covered(ranked: Ranked, weights: TermWeights) -> set[str]:
     """The weighted question terms a chosen passage mentions, itself or by a synonym."""
     passage = ranked.passage
     text = passage.text.lower()
     stems = passage.stems or passage_stems(passage)
-    return {t for t in weights.weights if covered(t, question.variants.get(t, []), stems, text)}
+    return {term for term, _, matcher in weights.matchers if matcher.credit(stems, text)}
 
 
-def coverage(question: Question, passage: Passage, catalogue: Catalogue, weights: TermWeights) -> float:
+def coverage(passage: Passage, weights: TermWeights) -> float:
     """The IDF-weighted share of the question's terms (synonyms count) and therapies the passage covers."""
-    text = f"{passage.field if passage.kind == 'topic' else passage.title} {passage.text}".lower()
+    text = passage.match_text
     words = passage.stems or passage_stems(passage)
     hit = total = 0.0
-    for term, weight in weights.weights.items():
+    for _term, weight, matcher in weights.matchers:
         total += weight
-        hit += weight * covered(term, question.variants.get(term, []), words, text)
-    for therapy_id in question.therapies:
+        hit += weight * matcher.credit(words, text)
+    for therapy_id, names in weights.therapy_stems:
         total += weights.therapy_weight
-        if passage.ref == therapy_id or any(stem(w) in words for w in therapy_terms(therapy_id, catalogue)):
+        if passage.ref == therapy_id or not names.isdisjoint(words):
             hit += weights.therapy_weight
     return hit / total if total else 0.0
 
@@ -129,7 +145,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
     ranked = []
     for hit in hits:
         passage = hit.passage
-        cover = coverage(question, passage, catalogue, weights)
+        cover = coverage(passage, weights)
         score = 0.45 * (hit.score / top) + 0.55 * cover
         if passage.kind == "therapy":
             base_field = passage.field.split(".")[0]

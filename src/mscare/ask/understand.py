@@ -150,8 +150,8 @@ def find_classes(grams: set[str], lexicon: Lexicon, catalogue: Catalogue) -> lis
 def expansions(grams: set[str], lexicon: Lexicon) -> list[str]:
     """Synonyms of the phrases the question uses (single words only, for the search)."""
     out: list[str] = []
-    for phrase, others in lexicon.phrase_index.items():
-        if normal_phrase(phrase) in grams:
+    for phrase, others in lexicon.phrase_grams:
+        if phrase in grams:
             out += [w for w in others if " " not in w]
     return list(dict.fromkeys(out))
 
