@@ -42,12 +42,16 @@ class RedFlag:
 
 @dataclass(frozen=True)
 class TriageRule:
-    """A red flag raised when every concept of one alternative is present (see triage.yaml)."""
+    """A red flag raised when every concept of one alternative is present and none it excludes ("not x")."""
 
     flag: str
     alternatives: list[list[str]]
     report: bool
     instead_of: list[str]
+
+    def fires(self, found: set[str]) -> bool:
+        return any(all((c[4:] not in found) if c.startswith("not ") else (c in found) for c in alternative)
+                   for alternative in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,8 @@ def load_triage(data: dict[str, Any]) -> Triage:
     rules = [TriageRule(flag=r["flag"], alternatives=r["any"], report=r.get("report", True),
                         instead_of=r.get("instead_of", [])) for r in data["rules"]]
     contexts = {name: frozenset(ids) for name, ids in data.get("contexts", {}).items()}
-    unknown = {c for r in rules for alt in r.alternatives for c in alt} - set(concepts) - set(contexts)
+    named = {c.removeprefix("not ") for r in rules for alt in r.alternatives for c in alt}
+    unknown = named - set(concepts) - set(contexts)
     if unknown:
         raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
     return Triage(concepts=concepts, contexts=contexts, rules=rules)

@@ -14,13 +14,19 @@ from mscare.ask.lexicon import Lexicon, RedFlag, Triage
 from mscare.ask.understand import Question
 from mscare.urgent import default_urgent
 
+NEGATIONS = {"can": "cant", "could": "couldnt", "will": "wont", "would": "wouldnt", "do": "dont", "does": "doesnt",
+             "did": "didnt", "is": "isnt", "are": "arent", "has": "hasnt", "have": "havent"}
+SPELLED_OUT = re.compile(r"\b(cannot|(" + "|".join(NEGATIONS) + r") not)\b")
+
 
 def normalise(text: str) -> str:
-    """Lowercase, apostrophes dropped ("can't" -> "cant"), hyphens and punctuation as spaces."""
+    """Lowercase, apostrophes dropped ("can't" -> "cant"), hyphens and punctuation as spaces, and negations
+    written out as their contraction ("cannot", "could not" -> "couldnt"), so the vocabulary lists one form."""
     lowered = text.lower().replace("’", "'").replace("‘", "'").replace("'", "")
     lowered = re.sub(r"[^a-z0-9.°\s]+", " ", lowered)
     lowered = re.sub(r"\.(?!\d)", " ", lowered)
-    return " ".join(lowered.split())
+    lowered = " ".join(lowered.split())
+    return SPELLED_OUT.sub(lambda m: "cant" if m.group(1) == "cannot" else NEGATIONS[m.group(2)], lowered)
 
 
 QUESTION_START = re.compile(r"^(can|could|does|do|did|is|are|was|were|will|would|should|why|how|what|when|which|who|"
@@ -53,7 +59,7 @@ def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
     for rule in triage.rules:
         if rule.report and not reported:
             continue
-        if any(all(c in found for c in alternative) for alternative in rule.alternatives):
+        if rule.fires(found):
             raised.append(rule.flag)
     replaced = {old for rule in triage.rules if rule.flag in raised for old in rule.instead_of}
     return [f for f in lexicon.red_flags if f.id in raised and f.id not in replaced]
