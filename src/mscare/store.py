@@ -137,13 +137,13 @@ class Store:
         rows = self.db.execute(f"SELECT stem, n FROM term_df WHERE stem IN ({marks})", stems)
         return dict(rows.fetchall()), total
 
-    def topic_keywords(self) -> dict[str, list[str]]:
-        """Each topic's front-matter keywords (lowercase), as written by its authors."""
-        if not hasattr(self, "_topic_keywords"):
+    def topic_phrases(self) -> dict[str, list[str]]:
+        """Each topic's front-matter keywords of more than one word (lowercase), as written by its authors."""
+        if not hasattr(self, "_topic_phrases"):
             rows = self.db.execute("SELECT slug, keywords FROM topics")
-            self._topic_keywords = {slug: [" ".join(re.findall(r"[a-z0-9]+", k)) for k in json.loads(words)]
-                                    for slug, words in rows}
-        return self._topic_keywords
+            phrases = {slug: [" ".join(re.findall(r"[a-z0-9]+", k)) for k in json.loads(words)] for slug, words in rows}
+            self._topic_phrases = {slug: [k for k in words if " " in k] for slug, words in phrases.items()}
+        return self._topic_phrases
 
     def passages_of(self, ref: str) -> list[Passage]:
         """The passages of one topic or therapy, in order (a new list; the passages are shared)."""

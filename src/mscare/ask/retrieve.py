@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mscare.ask.lexicon import Lexicon
 from mscare.ask.understand import Question
@@ -191,10 +192,16 @@ def question_stems(question: Question) -> set[str]:
 
 def heading_match(passage: Passage, asked: set[str]) -> float:
     """How much of the passage's section heading the question echoes ("What medicines are used for MS?")."""
-    heading = [w for w in re.findall(r"[a-z0-9]+", passage.field.lower()) if w not in HEADING_FILLER]
+    heading = heading_stems(passage.field)
     if not heading:
         return 0.0
-    return sum(1 for w in heading if stem(w) in asked) / len(heading)
+    return sum(1 for w in heading if w in asked) / len(heading)
+
+
+@lru_cache(maxsize=4096)
+def heading_stems(heading: str) -> tuple[str, ...]:
+    """The stems of a heading's words, fillers left out (headings repeat across passages and questions)."""
+    return tuple(stem(w) for w in re.findall(r"[a-z0-9]+", heading.lower()) if w not in HEADING_FILLER)
 
 
 DEFINITION = re.compile(r"^(?:what|who)(?: exactly)?(?: is|'s|s| are| exactly is) (?:an? |the )?"
@@ -234,8 +241,8 @@ def first_sentence(text: str) -> str:
 def keyword_matches(question: Question, store: Store) -> dict[str, int]:
     """How many of each topic's multi-word keywords the question uses ("questions to ask", "stem cell")."""
     hits: dict[str, int] = {}
-    for slug, keywords in store.topic_keywords().items():
-        count = sum(1 for k in keywords if " " in k and k in question.grams)
+    for slug, keywords in store.topic_phrases().items():
+        count = sum(1 for k in keywords if k in question.grams)
         if count:
             hits[slug] = count
     return hits
