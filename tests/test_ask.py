@@ -358,6 +358,7 @@ def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, ques
     "i can not see out of my left eye",  # a strong vision symptom, not long-standing: no time word needed
     "he cannot lift his right arm since this morning",  # negations written out match the contracted vocabulary
     "my wife could not feel her legs when she woke up",
+    "cnt c out of 1 eye since 2day",  # texting written out
 ])
 def test_red_flags_written_in_other_forms_are_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is True

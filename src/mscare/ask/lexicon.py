@@ -61,6 +61,7 @@ class Triage:
     concepts: dict[str, re.Pattern[str]]
     contexts: dict[str, frozenset[str]]
     rules: list[TriageRule]
+    spellings: dict[str, str] = field(default_factory=dict)  # texting and shorthand -> the words they stand for
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def load_triage(data: dict[str, Any]) -> Triage:
     unknown = named - set(concepts) - set(contexts)
     if unknown:
         raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
-    return Triage(concepts=concepts, contexts=contexts, rules=rules)
+    spellings = {str(k): str(v) for k, v in data.get("spellings", {}).items()}
+    return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings)
 
 
 @lru_cache(maxsize=4)
