@@ -267,6 +267,15 @@ def test_the_types_and_relapse_pages_show_their_pictures_inline_with_a_text_alte
         assert "<script" not in figure
 
 
+def test_the_drugs_page_shows_where_each_drug_group_acts(api_client: Any) -> None:
+    html = api_client.get("/topics/how-ms-drugs-work").text
+    figure = html[html.index('<figure class="figure">'):html.index("</figure>")]
+    assert 'role="img"' in figure and "Where some groups of MS drugs act" in figure
+    for words in ("hold some white blood cells back in the lymph nodes", "remove B cells from the blood",
+                  "damps down inflammation"):
+        assert words in figure
+
+
 def test_svg_problems_catches_a_missing_description_and_scripts() -> None:
     from mscare.figures import figure_svg, svg_problems
 
