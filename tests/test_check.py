@@ -115,6 +115,16 @@ def test_a_plain_patient_article_passes(content_copy: Path) -> None:
     assert float(str(entry["grade"])) <= 8
 
 
+def test_an_old_slug_claimed_by_two_articles_is_reported(content_copy: Path) -> None:
+    source = some_source_id(content_copy)
+    path = write_topic(content_copy, "second-claim", audience="patient", paragraphs=[f"{PLAIN} [@{source}]"])
+    alias = "aliases: [work-and-daily-life]\nlast_reviewed:"
+    text = path.read_text(encoding="utf-8").replace("last_reviewed:", alias, 1)
+    path.write_text(text, encoding="utf-8")
+    report = run_check(content_copy)
+    assert "topics: alias 'work-and-daily-life' is given by more than one article" in report.problems
+
+
 # --- citations ----------------------------------------------------------------------------------------
 
 

@@ -184,6 +184,34 @@ def test_nonsense_topic_raises_without_suggestions(topics: dict[str, Topic]) -> 
     assert err.value.suggestions == []
 
 
+@pytest.mark.parametrize(("old", "new"), [("work-and-daily-life", "work-and-ms"),
+                                          ("vision-tremor-heat-and-sexual-health", "symptoms-a-to-z")])
+def test_the_slug_of_a_split_article_still_finds_its_successor(
+        topics: dict[str, Topic], old: str, new: str) -> None:
+    assert old not in topics
+    assert find_topic(topics, old).slug == new
+
+
+def test_an_old_topic_address_redirects_to_the_new_page(api_client: Any) -> None:
+    response = api_client.get("/topics/work-and-daily-life", follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"] == "/topics/work-and-ms"
+    page = api_client.get("/topics/vision-tremor-heat-and-sexual-health")
+    assert page.status_code == 200
+    assert "MS symptoms A to Z" in page.text and 'href="/topics/vision-problems"' in page.text
+    assert api_client.get("/api/topics/work-and-daily-life").json()["slug"] == "work-and-ms"
+
+
+def test_an_alias_that_is_also_an_article_slug_is_reported(topics: dict[str, Topic]) -> None:
+    topic = topics["work-and-ms"]
+    topic.meta.aliases.append("relapses")
+    try:
+        assert "alias 'relapses' is the slug of an existing article" in " ".join(
+            topic_problems(topic, set(), set(topics)))
+    finally:
+        topic.meta.aliases.remove("relapses")
+
+
 def test_a_list_reads_as_one_sentence_in_a_passage_and_as_items_for_readability() -> None:
     markdown = "- numbness in one leg\n- blurred vision\n- tiredness"
     assert plain_text(markdown) == "numbness in one leg; blurred vision; tiredness."
@@ -205,6 +233,13 @@ NEW_ARTICLES = [
     "equipment-and-home-adaptations",
     "money-benefits-and-insurance",
     "relationships-and-intimacy",
+    "vision-problems",
+    "tremor-balance-and-coordination",
+    "heat-sensitivity",
+    "work-and-ms",
+    "driving-and-travel",
+    "newly-diagnosed-start-here",
+    "symptoms-a-to-z",
 ]
 
 
@@ -230,6 +265,15 @@ def test_the_types_and_relapse_pages_show_their_pictures_inline_with_a_text_alte
         assert '<svg' in figure and 'role="img"' in figure and "<desc id=" in figure
         assert title in figure and "<figcaption>" in figure
         assert "<script" not in figure
+
+
+def test_the_drugs_page_shows_where_each_drug_group_acts(api_client: Any) -> None:
+    html = api_client.get("/topics/how-ms-drugs-work").text
+    figure = html[html.index('<figure class="figure">'):html.index("</figure>")]
+    assert 'role="img"' in figure and "Where some groups of MS drugs act" in figure
+    for words in ("hold some white blood cells back in the lymph nodes", "remove B cells from the blood",
+                  "damps down inflammation"):
+        assert words in figure
 
 
 def test_svg_problems_catches_a_missing_description_and_scripts() -> None:

@@ -152,6 +152,9 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
         for text in string_values(therapy.model_dump(mode="json")):
             report.problems += forbidden_claims(text, where)
     slugs = set(topics)
+    aliases = [a for t in topics.values() for a in t.meta.aliases]
+    for alias in sorted({a for a in aliases if aliases.count(a) > 1}):
+        report.problems.append(f"topics: alias {alias!r} is given by more than one article")
     for topic in topics.values():
         report.problems += topic_problems(topic, set(catalogue.sources), slugs)
         report.problems += forbidden_claims(topic.body, topic.path)

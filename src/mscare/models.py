@@ -364,3 +364,4 @@ class TopicMeta(Strict):
     keywords: list[str] = Field(default_factory=list)
     related: list[str] = Field(default_factory=list)
     figures: list[TopicFigure] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)  # old slugs of split or renamed articles; they still resolve

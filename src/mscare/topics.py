@@ -148,6 +148,9 @@ def topic_problems(topic: Topic, known_sources: set[str], known_slugs: set[str])
     for slug in topic.meta.related:
         if slug not in known_slugs:
             problems.append(f"{where}: related: unknown topic {slug!r}")
+    for alias in topic.meta.aliases:
+        if alias in known_slugs:
+            problems.append(f"{where}: alias {alias!r} is the slug of an existing article")
     titles = {s.title for s in topic.sections}
     for figure in topic.meta.figures:
         if figure.section not in titles:
@@ -213,6 +216,9 @@ def find_topic(topics: dict[str, Topic], slug: str) -> Topic:
     key = re.sub(r"[\s_]+", "-", slug.strip().lower())
     if key in topics:
         return topics[key]
+    for topic in topics.values():
+        if key in topic.meta.aliases:
+            return topic
     titles = {t.meta.title.lower(): s for s, t in topics.items()}
     close = difflib.get_close_matches(key, list(topics), n=3, cutoff=0.5)
     close += [titles[t] for t in difflib.get_close_matches(slug.lower(), list(titles), n=3, cutoff=0.5)]

@@ -237,6 +237,8 @@ A11Y_PAGES = {
     "therapy": "/therapies/ocrelizumab",
     "topics": "/topics",
     "topic": "/topics/relapses",
+    "topic-figure": "/topics/how-ms-drugs-work",
+    "topic-index": "/topics/symptoms-a-to-z",
     "compare": "/compare?names=natalizumab,ocrelizumab",
     "relapse-check": "/relapse-check?submitted=true&symptoms=numb+left+leg&hours=48",
     "relapse-check-urgent": "/relapse-check?submitted=true&symptoms=cannot+see&hours=2&red_flag=vision-loss",
@@ -257,7 +259,8 @@ def axe() -> Any:
 
 
 # Pages whose tables or forms could overflow a phone screen: checked again at 375 px.
-A11Y_PHONE_PAGES = ["home", "answer", "therapy", "compare", "monitoring", "appointment", "relapse-check"]
+A11Y_PHONE_PAGES = ["home", "answer", "therapy", "compare", "monitoring", "appointment", "relapse-check",
+                    "topic-figure"]
 
 
 def severe_violations(axe: Any, page: Any) -> tuple[list[dict[str, Any]], str]:
@@ -268,6 +271,16 @@ def severe_violations(axe: Any, page: Any) -> tuple[list[dict[str, Any]], str]:
                                                                for n in v["nodes"][:5])
         for v in severe)
     return severe, report
+
+
+def test_an_old_topic_link_lands_on_the_article_that_replaced_it(page: Any, screenshot: Any) -> None:
+    page.goto("/topics/work-and-daily-life")
+    assert page.url.endswith("/topics/work-and-ms")
+    assert "Work and MS" in page.locator("h1").inner_text()
+    page.goto("/topics/vision-tremor-heat-and-sexual-health")
+    page.get_by_role("link", name="heat sensitivity").first.click()
+    assert page.url.endswith("/topics/heat-sensitivity")
+    screenshot(page, "topic-heat-sensitivity")
 
 
 def test_axe_reports_a_planted_violation(page: Any, axe: Any) -> None:
