@@ -258,14 +258,14 @@ def test_therapies_show_prints_contraindications_interactions_and_the_patient_gu
     assert result.exit_code == 0, result.output
     text = re.sub(r"\s+", " ", result.stdout)
     assert "Who should not take it: - Any seizure in the past" in text
-    assert "(creatinine clearance 50 mL/min or less) (US only) [dailymed-dalfampridine-er-label, mpr-ampyra]" in text
+    assert "(creatinine clearance 50 mL/min or less) (US only) [dailymed-dalfampridine-er-label]" in text
     assert "(creatinine clearance below 80 mL/min) (EU and UK only) [ema-fampyra-epar]" in text
     assert "Other medicines and food: - Cimetidine and other OCT2 inhibitors:" in text
     for heading in ["How to take it:", "If you miss a dose:", "What to avoid:",
                     "When to call your MS team or get urgent help:", "How soon it works:"]:
         assert heading in text
     assert "Skip the missed dose" in text
-    assert "Not yet verified: pregnancy: checked against a drug-information summary" in text
+    assert "Not yet verified: pregnancy: the US label's pregnancy summary was read in a copy" in text
 
 
 def test_therapies_show_json_has_the_safety_fields_and_source_tiers(runner: CliRunner, cli_app: typer.Typer) -> None:
@@ -282,7 +282,7 @@ def test_therapies_show_json_has_the_safety_fields_and_source_tiers(runner: CliR
     tiers = {s["id"]: s["tier"] for s in record["source_details"]}
     assert tiers["dailymed-dalfampridine-er-label"] == 1
     assert tiers["mstrust-fampridine"] == 2
-    assert tiers["mpr-ampyra"] == 3
+    assert tiers["formularywatch-dalfampridine-2010"] == 3
 
 
 def test_sources_command_lists_tiers_and_filters(runner: CliRunner, cli_app: typer.Typer,
@@ -294,7 +294,7 @@ def test_sources_command_lists_tiers_and_filters(runner: CliRunner, cli_app: typ
     assert tier1 and all(s["tier"] == 1 for s in tier1)
     assert "fda-dalfampridine-label" in {s["id"] for s in tier1}
     table = run(runner, cli_app, "sources", "--tier", "3")
-    assert table.exit_code == 0 and "mpr-ampyra" in table.stdout
+    assert table.exit_code == 0 and "formularywatch-dalfampridine-2010" in table.stdout
     bad = run(runner, cli_app, "sources", "--tier", "4")
     assert bad.exit_code == 2
 

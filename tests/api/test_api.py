@@ -419,9 +419,9 @@ def test_therapy_page_shows_the_safety_fields_with_numbered_citations(api_client
 
 
 def test_sources_page_has_a_tier_column(api_client: Any) -> None:
-    html = api_client.get("/sources", params={"q": "ampyra"}).text
+    html = api_client.get("/sources", params={"q": "dalfampridine"}).text
     assert '<th scope="col">Tier</th>' in html
-    assert re.search(r'<tr id="mpr-ampyra"><td class="tier" data-label="Tier">3</td>', html)
+    assert re.search(r'<tr id="formularywatch-dalfampridine-2010"><td class="tier" data-label="Tier">3</td>', html)
     html = api_client.get("/sources", params={"q": "dalfampridine", "tier": "1"}).text
     assert re.search(r'<tr id="dailymed-dalfampridine-er-label"><td class="tier" data-label="Tier">1</td>', html)
 
