@@ -11,7 +11,7 @@ import yaml
 
 from mscare.catalogue import Catalogue
 from mscare.check import CheckReport, forbidden_claims, run_check
-from mscare.check_sources import Policy, check_sources
+from mscare.check_sources import RULES, Policy, check_sources, load_policy
 from mscare.models import Source, Therapy
 from mscare.sources import load_tier_rules, source_tier
 from mscare.topics import MAX_PATIENT_GRADE, load_topics, plain_text
@@ -491,3 +491,10 @@ def test_a_red_flag_missing_from_urgent_yaml_is_reported(content_copy: Path) -> 
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     problems = run_check(content_copy, today=date(2026, 12, 6)).problems
     assert "care/urgent.yaml: no advice for red flag 'stroke' (lexicon/redflags.yaml)" in problems
+
+
+def test_the_packaged_policy_makes_every_source_rule_an_error() -> None:
+    """The shipped content meets every source rule, the tier-3 ceiling included, so none is only a warning."""
+    policy = load_policy()
+    assert policy.tier3_max_share == 0.15
+    assert all(policy.is_error(rule) for rule in RULES)
