@@ -350,3 +350,52 @@ def test_record_parts_come_from_the_record_or_not_at_all(catalogue: Catalogue) -
 ])
 def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
+
+
+def test_an_aspect_the_record_lacks_gets_a_short_note_instead_of_the_drug_profile(store: Store,
+                                                                                  catalogue: Catalogue) -> None:
+    bare = Catalogue(therapies={tid: t.model_copy(update={"patient_guide": None})
+                                for tid, t in catalogue.therapies.items()}, sources=catalogue.sources)
+    mechanism = catalogue.therapies["teriflunomide"].mechanism[:40]
+    for question, note, source in [
+        ("what should I do if I forget a dose of aubagio?", "no missed-dose advice", "sps-missed-doses"),
+        ("how do i store aubagio and get rid of old tablets", "no storage or disposal", "fda-drug-take-back"),
+    ]:
+        reply = answer(question=question, store=store, catalogue=bare).to_json()["answer"]
+        assert reply["segments"][0]["text"].startswith(f"Our record for teriflunomide has {note}"), question
+        assert source in reply["segments"][0]["sources"] and mechanism not in reply["text"]
+        assert "leaflet" in reply["segments"][0]["text"]
+
+
+def test_a_diet_question_gets_the_record_sentences_on_food_first(store: Store, catalogue: Catalogue) -> None:
+    therapy = catalogue.therapies["teriflunomide"]
+    guide = therapy.patient_guide.model_copy(update={"how_to_take": "Take one tablet a day, with or without food. "
+                                                                    "Swallow it whole."})
+    filled = Catalogue(therapies={**catalogue.therapies, "teriflunomide": therapy.model_copy(
+        update={"patient_guide": guide})}, sources=catalogue.sources)
+    reply = answer(question="What special dietary instructions should I follow with Teriflunomide?", store=store,
+                   catalogue=filled).to_json()["answer"]
+    assert reply["segments"][0]["text"] == "Take one tablet a day, with or without food."
+    assert "Swallow" not in reply["text"] and reply["segments"][0]["sources"] == guide.sources
+
+
+@pytest.mark.parametrize("question", ["What to do in case of emergency or overdose of Tizanidine ?",
+                                      "i took two of my aubagio tablets by mistake this morning"])
+def test_an_overdose_question_gets_poison_help_and_emergency_numbers_first(store: Store, question: str) -> None:
+    reply = ask(store, question)["answer"]
+    first = reply["segments"][0]
+    assert first["text"].startswith("If you or someone else may have taken too much")
+    assert all(n in first["text"] for n in ("1-800-222-1222", "111", "911", "999", "112"))
+    assert {"hrsa-poison-help-line", "nhs-neas-111"} <= set(first["sources"])
+    assert reply["refused"] is False
+
+
+def test_a_sentence_nearly_the_same_as_an_earlier_one_of_the_same_record_is_left_out() -> None:
+    from mscare.ask.engine import unrepeated
+
+    segments = [{"text": "Listeria infections have happened up to 8 months after treatment, so follow food "
+                         "safety advice.", "sources": ["a"]},
+                {"text": "Listeria infections have occurred up to 8 months after treatment; follow food safety "
+                         "advice. Avoid live vaccines.", "sources": ["b"]}]
+    assert [s["text"] for s in unrepeated(segments, ["x", "x"])][1:] == ["Avoid live vaccines."]
+    assert len(unrepeated(segments, ["x", "y"])) == 2  # the same words about another drug are news

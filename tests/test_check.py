@@ -481,3 +481,14 @@ def test_a_red_flag_missing_from_urgent_yaml_is_reported(content_copy: Path) -> 
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     problems = run_check(content_copy, today=date(2026, 12, 6)).problems
     assert "care/urgent.yaml: no advice for red flag 'stroke' (lexicon/redflags.yaml)" in problems
+
+
+def test_medicines_yaml_faults_and_unknown_sources_are_reported_by_the_check(content_copy: Path) -> None:
+    path = content_copy / "care" / "medicines.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("sources: [sps-missed-doses]", "sources: [no-such-source]"), encoding="utf-8")
+    problems = run_check(content_copy, today=date(2026, 12, 6)).problems
+    assert any("unknown source 'no-such-source'" in p for p in problems)
+    path.write_text(text.replace("sources: [sps-missed-doses]", "sources: []"), encoding="utf-8")
+    problems = run_check(content_copy, today=date(2026, 12, 6)).problems
+    assert any(p.startswith("care/medicines.yaml: missing.missed_dose.sources") for p in problems), problems

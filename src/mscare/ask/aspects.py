@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -32,7 +33,12 @@ MAX_WEIGHT = 0.5  # an aspect's score: this share from its nearest example, the 
 @dataclass(frozen=True)
 class Aspect:
     name: str
-    fields: list[str]
+    fields: list[str]  # the parts that answer the aspect, in order
+    context: list[str] = field(default_factory=list)  # parts that follow the answer (or the missing note)
+    cues: frozenset[str] = frozenset()  # words or phrases of a sentence on this aspect ...
+    cue_fields: frozenset[str] = frozenset()  # ... to which these parts are cut down
+    missing: str | None = None  # the note (care/medicines.yaml) when no part answers
+    strict: bool = False  # answered from these parts only, never another part that shares a question word
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ def features(text: str, skip: frozenset[str] = frozenset(), heads: dict[str, str
 def load_bank(root: Path | None = None) -> AspectBank:
     data = yaml.safe_load(((root or content_dir()) / "lexicon" / "aspects.yaml").read_text(encoding="utf-8"))
     heads = {str(w): str(group[0]) for group in data["words"] for w in group}
-    aspects = {a["aspect"]: Aspect(name=a["aspect"], fields=a["fields"]) for a in data["aspects"]}
+    aspects = {a["aspect"]: aspect_of(a) for a in data["aspects"]}
     examples = [(a["aspect"], features(e, heads=heads)) for a in data["aspects"] for e in a["examples"]]
     frequency: Counter[str] = Counter()
     centroids: dict[str, Counter[str]] = {}
@@ -73,6 +79,13 @@ def load_bank(root: Path | None = None) -> AspectBank:
         centroids.setdefault(name, Counter()).update(feats)
     idf = {f: math.log(1 + len(examples) / n) for f, n in frequency.items()}
     return AspectBank(aspects=aspects, examples=examples, idf=idf, centroids=centroids, heads=heads)
+
+
+def aspect_of(entry: dict[str, Any]) -> Aspect:
+    return Aspect(name=entry["aspect"], fields=list(entry["fields"]), context=list(entry.get("context", [])),
+                  cues=frozenset(str(c).lower() for c in entry.get("cues", [])),
+                  cue_fields=frozenset(entry.get("cue_fields", [])), missing=entry.get("missing"),
+                  strict=bool(entry.get("strict", False)))
 
 
 def similarity(question: Counter[str], example: Counter[str], bank: AspectBank) -> float:
