@@ -161,7 +161,7 @@ def record_part(therapy: Therapy, name: str, question_lower: str = "") -> Passag
         pieces = [advice.live, advice.non_live, advice.before, advice.during, advice.after]
         return part(therapy, name, " ".join(sentence(p) for p in pieces if p), advice.sources)
     if name == "interactions" and therapy.interactions:
-        asked = [i for i in therapy.interactions if i.agent.lower() in question_lower] or therapy.interactions[:3]
+        asked = [i for i in therapy.interactions if names_agent(i.agent, question_lower)] or therapy.interactions[:3]
         text = " ".join(sentence(f"{capitalised(i.agent)}: {i.effect.rstrip('.')}"
                                  + (f". {i.advice}" if i.advice else "")) for i in asked)
         return part(therapy, name, text, [s for i in asked for s in i.sources])
@@ -170,6 +170,17 @@ def record_part(therapy: Therapy, name: str, question_lower: str = "") -> Passag
         if value:
             return part(therapy, name, sentence(value), therapy.patient_guide.sources)
     return None
+
+
+AGENT_FILLER = frozenset("other and with that such medicines medicine drugs drug sedating some like".split())
+
+
+def names_agent(agent: str, question_lower: str) -> bool:
+    """Does the question name an interacting agent ("alcohol" for "Alcohol and other sedating medicines")?"""
+    if agent.lower() in question_lower:
+        return True
+    asked = set(re.findall(r"[a-z0-9]+", question_lower))
+    return any(w in asked for w in re.findall(r"[a-z0-9]+", agent.lower()) if len(w) > 3 and w not in AGENT_FILLER)
 
 
 def indication(therapy: Therapy) -> Passage | None:

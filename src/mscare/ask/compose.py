@@ -162,6 +162,8 @@ def aspect_pieces(question: Question, therapy_id: str, aspect: str, *, store: St
     pieces: list[Ranked] = []
     for name in spec.fields:
         pieces += field_piece(question, therapy_id, name, spec, by_field, pieces, store=store, catalogue=catalogue)
+    if spec.cues:  # sentences on the aspect that also use the question's own words ("alcohol") come first
+        pieces.sort(key=lambda r: -r.coverage)
     if not pieces and spec.missing:
         note = advice_part(catalogue.therapies[therapy_id], "missing", spec.missing)
         if note is not None:

@@ -117,11 +117,12 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 REPEAT_FILLER = frozenset("a an the of to and or in on at for with is are was be have has had it its this that so "
                           "such as by from".split())
-NEW_WORDS = 2  # a sentence of several words that adds at most this many to an earlier one says it again
+NEW_WORDS = 2  # a sentence of several words that adds at most this many (or a fifth) to an earlier one says it
+NEW_SHARE = 0.2  # again
 
 
 def said_before(words: frozenset[str], earlier: frozenset[str]) -> bool:
-    return len(words) >= 6 and len(words - earlier) <= NEW_WORDS
+    return len(words) >= 6 and len(words - earlier) <= max(NEW_WORDS, NEW_SHARE * len(words))
 
 
 def unrepeated(segments: list[dict[str, Any]], refs: list[str] | None = None) -> list[dict[str, Any]]:
