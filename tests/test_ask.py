@@ -399,3 +399,25 @@ def test_a_sentence_nearly_the_same_as_an_earlier_one_of_the_same_record_is_left
                          "advice. Avoid live vaccines.", "sources": ["b"]}]
     assert [s["text"] for s in unrepeated(segments, ["x", "x"])][1:] == ["Avoid live vaccines."]
     assert len(unrepeated(segments, ["x", "y"])) == 2  # the same words about another drug are news
+
+
+def test_a_question_is_matched_to_the_topic_section_whose_example_questions_it_resembles(store: Store) -> None:
+    from mscare.ask.sections import match_sections
+
+    assert "care-team-and-specialists#The MS nurse" in match_sections("what does my ms nurse actually do", store)
+    assert "what-is-ms#Who gets MS?" in match_sections("how common is multiple sclerosis", store)
+    assert match_sections("qwerty zxcvb", store) == {}
+    reply = ask(store, "what does my ms nurse actually do")["answer"]
+    assert re.search(r"\bnurse", reply["segments"][0]["text"], re.I) and reply["segments"][0]["sources"]
+
+
+def test_aspect_scores_come_from_the_nearest_example_and_from_all_examples_of_an_aspect() -> None:
+    from collections import Counter
+
+    from mscare.ask.aspects import MAX_WEIGHT, index_examples, label_scores
+
+    index = index_examples([("a", Counter(["fridg", "store"])), ("a", Counter(["travel"])),
+                            ("b", Counter(["forget", "dose"]))])
+    scores = label_scores(Counter(["fridg", "store"]), index)
+    assert scores["b"] == 0.0 and MAX_WEIGHT < scores["a"] < 1.0
+    assert label_scores(Counter(), index) == {"a": 0.0, "b": 0.0}

@@ -42,19 +42,69 @@ class Aspect:
 
 
 @dataclass(frozen=True)
+class ExampleIndex:
+    """Labelled example questions as IDF-weighted features, indexed by feature: a question visits only the
+    examples it shares a feature with."""
+
+    labels: list[str]  # the label of each example
+    norms: list[float]  # each example's weighted norm
+    postings: dict[str, list[tuple[int, float]]]  # feature -> (example, weighted count)
+    centroid_norms: dict[str, float]  # label -> norm of all its examples together
+    centroid_postings: dict[str, list[tuple[str, float]]]  # feature -> (label, weighted count)
+    idf: dict[str, float]
+    default_idf: float  # the weight of a feature no example has
+
+
+def index_examples(examples: list[tuple[str, Counter[str]]]) -> ExampleIndex:
+    frequency: Counter[str] = Counter()
+    centroids: dict[str, Counter[str]] = {}
+    for label, feats in examples:
+        frequency.update(set(feats))
+        centroids.setdefault(label, Counter()).update(feats)
+    idf = {f: math.log(1 + len(examples) / n) for f, n in frequency.items()}
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for number, (_, feats) in enumerate(examples):
+        for f, n in feats.items():
+            postings.setdefault(f, []).append((number, idf[f] * n))
+    centroid_postings: dict[str, list[tuple[str, float]]] = {}
+    for label, feats in centroids.items():
+        for f, n in feats.items():
+            centroid_postings.setdefault(f, []).append((label, idf[f] * n))
+    norm = lambda feats: math.sqrt(sum((idf[f] * n) ** 2 for f, n in feats.items())) or 1.0  # noqa: E731
+    return ExampleIndex(labels=[label for label, _ in examples], norms=[norm(f) for _, f in examples],
+                        postings=postings, centroid_norms={label: norm(f) for label, f in centroids.items()},
+                        centroid_postings=centroid_postings, idf=idf, default_idf=math.log(1 + len(examples)))
+
+
+def label_scores(asked: Counter[str], index: ExampleIndex) -> dict[str, float]:
+    """Each label's score for a question: ``MAX_WEIGHT`` times the cosine with its nearest example, the rest the
+    cosine with all its examples together (IDF-weighted feature counts); labels sharing nothing score 0."""
+    weights = {f: index.idf.get(f, index.default_idf) * n for f, n in asked.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    scores = dict.fromkeys(index.centroid_norms, 0.0)
+    if not norm:
+        return scores
+    dots: dict[int, float] = {}
+    sums: dict[str, float] = {}
+    for f, w in weights.items():
+        for number, v in index.postings.get(f, ()):
+            dots[number] = dots.get(number, 0.0) + w * v
+        for label, v in index.centroid_postings.get(f, ()):
+            sums[label] = sums.get(label, 0.0) + w * v
+    nearest: dict[str, float] = {}
+    for number, dot in dots.items():
+        label = index.labels[number]
+        nearest[label] = max(nearest.get(label, 0.0), dot / (norm * index.norms[number]))
+    for label, near in nearest.items():
+        scores[label] = MAX_WEIGHT * near + (1 - MAX_WEIGHT) * sums[label] / (norm * index.centroid_norms[label])
+    return scores
+
+
+@dataclass(frozen=True)
 class AspectBank:
     aspects: dict[str, Aspect]
-    examples: list[tuple[str, Counter[str]]]  # aspect name, example features
-    idf: dict[str, float]
-    centroids: dict[str, Counter[str]]
+    index: ExampleIndex
     heads: dict[str, str]  # word -> the first word of its group
-
-    def weight(self, feature: str) -> float:
-        return self.idf.get(feature, self.default_idf)
-
-    @property
-    def default_idf(self) -> float:
-        return math.log(1 + len(self.examples))
 
 
 def features(text: str, skip: frozenset[str] = frozenset(), heads: dict[str, str] | None = None) -> Counter[str]:
@@ -72,13 +122,7 @@ def load_bank(root: Path | None = None) -> AspectBank:
     heads = {str(w): str(group[0]) for group in data["words"] for w in group}
     aspects = {a["aspect"]: aspect_of(a) for a in data["aspects"]}
     examples = [(a["aspect"], features(e, heads=heads)) for a in data["aspects"] for e in a["examples"]]
-    frequency: Counter[str] = Counter()
-    centroids: dict[str, Counter[str]] = {}
-    for name, feats in examples:
-        frequency.update(set(feats))
-        centroids.setdefault(name, Counter()).update(feats)
-    idf = {f: math.log(1 + len(examples) / n) for f, n in frequency.items()}
-    return AspectBank(aspects=aspects, examples=examples, idf=idf, centroids=centroids, heads=heads)
+    return AspectBank(aspects=aspects, index=index_examples(examples), heads=heads)
 
 
 def aspect_of(entry: dict[str, Any]) -> Aspect:
@@ -86,16 +130,6 @@ def aspect_of(entry: dict[str, Any]) -> Aspect:
                   cues=frozenset(str(c).lower() for c in entry.get("cues", [])),
                   cue_fields=frozenset(entry.get("cue_fields", [])), missing=entry.get("missing"),
                   strict=bool(entry.get("strict", False)))
-
-
-def similarity(question: Counter[str], example: Counter[str], bank: AspectBank) -> float:
-    """Cosine of the IDF-weighted feature counts."""
-    shared = sum(bank.weight(f) ** 2 * n * example[f] for f, n in question.items() if f in example)
-    if not shared:
-        return 0.0
-    norm_q = math.sqrt(sum((bank.weight(f) * n) ** 2 for f, n in question.items()))
-    norm_e = math.sqrt(sum((bank.weight(f) * n) ** 2 for f, n in example.items()))
-    return shared / (norm_q * norm_e)
 
 
 PARTS = re.compile(r"\?|;|\band also\b|\band (?=(?:what|how|when|can|is|are|does|do|will|why|should|it)\b)"
@@ -118,11 +152,7 @@ def classify_part(text: str, skip: frozenset[str], bank: AspectBank) -> list[str
     asked = features(text, skip, bank.heads)
     if not asked:
         return []
-    nearest: dict[str, float] = {}
-    for name, example in bank.examples:
-        nearest[name] = max(nearest.get(name, 0.0), similarity(asked, example, bank))
-    scores = {name: MAX_WEIGHT * nearest.get(name, 0.0) + (1 - MAX_WEIGHT) * similarity(asked, centroid, bank)
-              for name, centroid in bank.centroids.items()}
+    scores = label_scores(asked, bank.index)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < MIN_SCORE:
         return []

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from mscare.ask.lexicon import Lexicon
+from mscare.ask.sections import section_bonus, with_sections
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
@@ -112,6 +113,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
              limit: int = CANDIDATES) -> list[Ranked]:
     """Candidate passages for a question, best first."""
     hits = store.search(search_terms(question, catalogue), limit=limit)
+    hits, question.sections = with_sections(question.lower, hits, store)  # sections the question matches
     if not hits:
         return []
     top = max(h.score for h in hits) or 1.0
@@ -155,6 +157,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
             if lead and passage.ref in intent_topics:
                 score += 0.3 / (1 + paragraph_index(passage))
             score += 0.2 * heading_match(passage, asked_stems) + 0.05 / (1 + paragraph_index(passage))
+            score += section_bonus(passage, question.sections)
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
 
