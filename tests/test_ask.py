@@ -421,3 +421,20 @@ def test_aspect_scores_come_from_the_nearest_example_and_from_all_examples_of_an
     scores = label_scores(Counter(["fridg", "store"]), index)
     assert scores["b"] == 0.0 and MAX_WEIGHT < scores["a"] < 1.0
     assert label_scores(Counter(), index) == {"a": 0.0, "b": 0.0}
+
+
+def test_a_food_or_drink_the_record_does_not_mention_gets_a_note_naming_it(store: Store,
+                                                                             catalogue: Catalogue) -> None:
+    therapy = catalogue.therapies["teriflunomide"]
+    guide = therapy.patient_guide.model_copy(update={"how_to_take": "Take one tablet a day, with or without food."})
+    filled = Catalogue(therapies={**catalogue.therapies, "teriflunomide": therapy.model_copy(
+        update={"patient_guide": guide})}, sources=catalogue.sources)
+    reply = answer(question="is grapefruit juice ok with aubagio", store=store, catalogue=filled).to_json()["answer"]
+    assert reply["segments"][0]["text"].startswith("Our record for teriflunomide says nothing about grapefruit")
+    assert "with or without food" not in reply["text"] and reply["segments"][0]["sources"]
+
+
+def test_an_overdose_that_may_be_self_harm_gets_the_urgent_advice_first_then_poison_help(store: Store) -> None:
+    reply = ask(store, "my husband took a whole packet of his baclofen and will not wake up")["answer"]
+    assert reply["urgent"] is True and reply["segments"][0]["urgent"] is True
+    assert reply["segments"][1]["text"].startswith("If you or someone else may have taken too much baclofen")

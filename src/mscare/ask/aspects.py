@@ -38,6 +38,7 @@ class Aspect:
     cues: frozenset[str] = frozenset()  # words or phrases of a sentence on this aspect ...
     cue_fields: frozenset[str] = frozenset()  # ... to which these parts are cut down
     missing: str | None = None  # the note (care/medicines.yaml) when no part answers
+    broad_cues: frozenset[str] = frozenset()  # cues naming the whole aspect ("food"), not one item ("alcohol")
     strict: bool = False  # answered from these parts only, never another part that shares a question word
 
 
@@ -129,6 +130,7 @@ def aspect_of(entry: dict[str, Any]) -> Aspect:
     return Aspect(name=entry["aspect"], fields=list(entry["fields"]), context=list(entry.get("context", [])),
                   cues=frozenset(str(c).lower() for c in entry.get("cues", [])),
                   cue_fields=frozenset(entry.get("cue_fields", [])), missing=entry.get("missing"),
+                  broad_cues=frozenset(str(c).lower() for c in entry.get("broad_cues", [])),
                   strict=bool(entry.get("strict", False)))
 
 

@@ -6,6 +6,7 @@ sentence is backed by the sources of the passage it came from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from mscare.ask.aspects import Aspect, load_bank, record_part
@@ -164,8 +165,12 @@ def aspect_pieces(question: Question, therapy_id: str, aspect: str, *, store: St
         pieces += field_piece(question, therapy_id, name, spec, by_field, pieces, store=store, catalogue=catalogue)
     if spec.cues:  # sentences on the aspect that also use the question's own words ("alcohol") come first
         pieces.sort(key=lambda r: -r.coverage)
+    item = asked_item(question, spec)
+    if item:  # "alcohol on X?": only what the record says about it, or that it says nothing
+        pieces = [r for r in pieces if item & set(re.findall(r"[a-z]+", r.passage.text.lower()))]
     if not pieces and spec.missing:
-        note = advice_part(catalogue.therapies[therapy_id], "missing", spec.missing)
+        note = advice_part(catalogue.therapies[therapy_id], "missing", spec.missing,
+                           item=sorted(item & set(question.words))[0] if item & set(question.words) else None)
         if note is not None:
             pieces.append(Ranked(passage=note, score=1.0, coverage=coverage(
                 question, note, catalogue, term_weights(question, store, catalogue))))
@@ -173,6 +178,14 @@ def aspect_pieces(question: Question, therapy_id: str, aspect: str, *, store: St
         pieces += [replace(r, passage=first_sentence(r.passage)) for r in
                    field_piece(question, therapy_id, name, spec, by_field, pieces, store=store, catalogue=catalogue)]
     return pieces
+
+
+def asked_item(question: Question, spec: Aspect) -> set[str]:
+    """A narrow cue word the question uses ("grapefruit", not "food"), with its synonyms; empty when none."""
+    if not spec.broad_cues:  # only an aspect whose cues name items of it (diet: alcohol, grapefruit)
+        return set()
+    named = [w for w in question.words if w in spec.cues and w not in spec.broad_cues]
+    return {form for w in named for form in [w, *question.variants.get(w, [])] if " " not in form}
 
 
 def field_piece(question: Question, therapy_id: str, name: str, spec: Aspect, by_field: dict[str, list[Passage]],

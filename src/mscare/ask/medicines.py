@@ -62,14 +62,18 @@ def default_advice() -> MedicineAdvice:
     return load_medicine_advice()
 
 
-def advice_part(therapy: Therapy, group: str, key: str) -> Passage | None:
-    """The general advice (``group`` "general") or the missing-part note ("missing") for one therapy, if any."""
-    advice = getattr(default_advice(), group).get(key)
+def advice_part(therapy: Therapy, group: str, key: str, item: str | None = None) -> Passage | None:
+    """The general advice (``group`` "general") or the missing-part note ("missing") for one therapy, if any.
+
+    With an ``item`` ("grapefruit"), the note for that one thing (key ``<key>_item``) when the file has one.
+    """
+    found = getattr(default_advice(), group)
+    advice = (found.get(f"{key}_item") if item else None) or found.get(key)
     if advice is None:
         return None
+    text = advice.text.replace("{name}", therapy.generic_name).replace("{item}", item or "")
     return Passage(pid=f"therapy:{therapy.id}:{group}.{key}", kind="therapy", ref=therapy.id,
-                   field=f"{group}.{key}", title=therapy_label(therapy),
-                   text=advice.text.replace("{name}", therapy.generic_name), sources=list(advice.sources))
+                   field=f"{group}.{key}", title=therapy_label(therapy), text=text, sources=list(advice.sources))
 
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
