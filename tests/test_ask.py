@@ -19,7 +19,7 @@ DEV_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_dev.jsonl"
 DEV_SET_MIN_PASS = 0.78  # the first dev set (measured 0.81 since answers lead with the aspect asked, was 0.92
 # with full drug profiles); the floors that matter are on the consumer test split below
 EXTRA_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_extra.jsonl"
-EXTRA_SET_MIN_PASS = 0.62  # a second, independently written set (measured: 0.69)
+EXTRA_SET_MIN_PASS = 0.74  # a second, independently written set (measured: 55/70 = 0.79)
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +233,8 @@ def test_urgent_advice_is_worded_as_in_urgent_yaml(store: Store, question: str, 
 
 
 CONSUMER_TEST = Path(__file__).parent / "fixtures" / "eval" / "qa_consumer_test.jsonl"
-CONSUMER_TEST_MIN_PASS = 0.68  # held-out consumer split (measured: 85/122 = 0.70; before this work 0.65)
+CONSUMER_TEST_MIN_PASS = 0.84  # held-out consumer split (measured: 107/122 = 0.88; 0.73 before the medicine
+# notes and section matching; 0.65 before this work)
 
 
 def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None:
