@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from mscare.content import content_dir
+from mscare.content import FAST_LOADER, content_dir
 from mscare.models import Therapy
 from mscare.passages import Passage, capitalised, sentence, therapy_label
 from mscare.stemming import stem
@@ -119,7 +119,8 @@ def features(text: str, skip: frozenset[str] = frozenset(), heads: dict[str, str
 
 @lru_cache(maxsize=2)
 def load_bank(root: Path | None = None) -> AspectBank:
-    data = yaml.safe_load(((root or content_dir()) / "lexicon" / "aspects.yaml").read_text(encoding="utf-8"))
+    text = ((root or content_dir()) / "lexicon" / "aspects.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=FAST_LOADER)  # noqa: S506 - a safe loader, in C where available
     heads = {str(w): str(group[0]) for group in data["words"] for w in group}
     aspects = {a["aspect"]: aspect_of(a) for a in data["aspects"]}
     examples = [(a["aspect"], features(e, heads=heads)) for a in data["aspects"] for e in a["examples"]]
