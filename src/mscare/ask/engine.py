@@ -19,6 +19,7 @@ from mscare.store import Store, StoreVocabulary
 MIN_COVERAGE = 0.25
 HEALTH_MIN_COVERAGE = 0.4  # a question that does not name MS must match some content this well
 CONTENT_MIN_COVERAGE = 0.75  # ... or, with no health word in it, this well
+IN_DOMAIN_TOP = 5  # ... by one of its best-ranked passages
 URGENT_PREFIX = "Seek urgent care."
 
 
@@ -97,7 +98,7 @@ def in_domain(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> boo
     if question.therapies or question.classes or question.mentions_ms:
         return True
     health = any(stem(w) in lexicon.domain_stems for w in question.words)
-    best = ranked[0].coverage if ranked else 0.0
+    best = max((r.coverage for r in ranked[:IN_DOMAIN_TOP]), default=0.0)
     # The content is all about MS: a question it covers almost entirely is about MS even if it does not say so.
     return (health and best >= HEALTH_MIN_COVERAGE) or best >= CONTENT_MIN_COVERAGE
 

@@ -157,7 +157,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
             if lead and passage.ref in intent_topics:
                 score += 0.3 / (1 + paragraph_index(passage))
             score += 0.2 * heading_match(passage, asked_stems) + 0.05 / (1 + paragraph_index(passage))
-            score += section_bonus(passage, question.sections)
+            score += section_bonus(passage, question.sections, cover)
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
 

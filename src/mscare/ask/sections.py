@@ -9,6 +9,7 @@ matches well, and adds them as candidates when the full-text search missed them.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import yaml
@@ -60,7 +61,7 @@ def section_passages(matched: dict[str, float], store: Store) -> list[Passage]:
     return out
 
 
-SECTION_WEIGHT = 1.0  # score added to a paragraph of a matched section, times how well it matches
+SECTION_WEIGHT = 1.0  # score added to a paragraph of a matched section, times the match and sqrt(coverage)
 
 
 def with_sections(question_lower: str, hits: list[Hit], store: Store) -> tuple[list[Hit], dict[str, float]]:
@@ -70,5 +71,7 @@ def with_sections(question_lower: str, hits: list[Hit], store: Store) -> tuple[l
     return hits + [Hit(passage=p, score=0.0) for p in section_passages(matched, store) if p.pid not in have], matched
 
 
-def section_bonus(passage: Passage, matched: dict[str, float]) -> float:
-    return SECTION_WEIGHT * matched.get(f"{passage.ref}#{passage.field}", 0.0) if matched else 0.0
+def section_bonus(passage: Passage, matched: dict[str, float], cover: float) -> float:
+    """How much a paragraph gains from its section's match; a paragraph that shares few of the question's own
+    words gains less ("tired in the afternoons" should still find the paragraph about the time of day)."""
+    return SECTION_WEIGHT * matched.get(f"{passage.ref}#{passage.field}", 0.0) * math.sqrt(cover) if matched else 0.0
