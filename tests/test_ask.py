@@ -299,7 +299,7 @@ def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, 
 
 @pytest.mark.parametrize("question", [
     "how do i find a good ms specialist near me?", "what are the first signs of ms in women",
-    "What is (are) Multiple sclerosis ?", "can i take a break from my DMT",
+    "What is (are) Multiple sclerosis ?", "can i take a break from my DMT", "why am i so tired in the afternoons",
 ])
 def test_answerable_questions_without_a_drug_are_answered(store: Store, question: str) -> None:
     reply = ask(store, question)["answer"]
