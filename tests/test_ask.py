@@ -355,16 +355,20 @@ def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, ques
 
 def test_an_aspect_the_record_lacks_gets_a_short_note_instead_of_the_drug_profile(store: Store,
                                                                                   catalogue: Catalogue) -> None:
+    from mscare.ask.aspects import load_bank
+
     bare = Catalogue(therapies={tid: t.model_copy(update={"patient_guide": None})
                                 for tid, t in catalogue.therapies.items()}, sources=catalogue.sources)
-    mechanism = catalogue.therapies["teriflunomide"].mechanism[:40]
-    for question, note, source in [
-        ("what should I do if I forget a dose of aubagio?", "no missed-dose advice", "sps-missed-doses"),
-        ("how do i store aubagio and get rid of old tablets", "no storage or disposal", "fda-drug-take-back"),
+    for aspect, question, note, source in [
+        ("missed_dose", "what should I do if I forget a dose of {}?", "no missed-dose advice", "sps-missed-doses"),
+        ("storage", "how do i store {} and get rid of old ones", "no storage or disposal", "fda-drug-take-back"),
     ]:
-        reply = answer(question=question, store=store, catalogue=bare).to_json()["answer"]
-        assert reply["segments"][0]["text"].startswith(f"Our record for teriflunomide has {note}"), question
-        assert source in reply["segments"][0]["sources"] and mechanism not in reply["text"]
+        cues = load_bank().aspects[aspect].cues
+        therapy = next(t for t in catalogue.therapies.values() if t.brands and t.category == "dmt"
+                       and not any(c in n.lower() for n in t.notes for c in cues))  # no note on the aspect either
+        reply = answer(question=question.format(therapy.brands[0]), store=store, catalogue=bare).to_json()["answer"]
+        assert reply["segments"][0]["text"].startswith(f"Our record for {therapy.generic_name} has {note}"), question
+        assert source in reply["segments"][0]["sources"] and therapy.mechanism[:40] not in reply["text"]
         assert "leaflet" in reply["segments"][0]["text"]
 
 
