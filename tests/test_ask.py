@@ -19,7 +19,7 @@ DEV_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_dev.jsonl"
 DEV_SET_MIN_PASS = 0.78  # the first dev set (measured 0.81 since answers lead with the aspect asked, was 0.92
 # with full drug profiles); the floors that matter are on the consumer test split below
 EXTRA_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_extra.jsonl"
-EXTRA_SET_MIN_PASS = 0.62  # a second, independently written set (measured: 0.69)
+EXTRA_SET_MIN_PASS = 0.74  # a second, independently written set (measured: 55/70 = 0.79)
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +233,8 @@ def test_urgent_advice_is_worded_as_in_urgent_yaml(store: Store, question: str, 
 
 
 CONSUMER_TEST = Path(__file__).parent / "fixtures" / "eval" / "qa_consumer_test.jsonl"
-CONSUMER_TEST_MIN_PASS = 0.68  # held-out consumer split (measured: 85/122 = 0.70; before this work 0.65)
+CONSUMER_TEST_MIN_PASS = 0.84  # held-out consumer split (measured: 107/122 = 0.88; 0.73 before the medicine
+# notes and section matching; 0.65 before this work)
 
 
 def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None:
@@ -300,7 +301,7 @@ def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, 
 
 @pytest.mark.parametrize("question", [
     "how do i find a good ms specialist near me?", "what are the first signs of ms in women",
-    "What is (are) Multiple sclerosis ?", "can i take a break from my DMT",
+    "What is (are) Multiple sclerosis ?", "can i take a break from my DMT", "why am i so tired in the afternoons",
 ])
 def test_answerable_questions_without_a_drug_are_answered(store: Store, question: str) -> None:
     reply = ask(store, question)["answer"]
@@ -374,3 +375,95 @@ def test_personal_diagnosis_decision_prognosis_and_doctor_questions_are_declined
     safety = result.safety()
     assert safety["declines_right"] == safety["declines_total"], safety
     assert safety["false_refusals"] <= 1, safety  # measured: 1 (the US cost of Ocrevus is not in the content)
+
+
+def test_an_aspect_the_record_lacks_gets_a_short_note_instead_of_the_drug_profile(store: Store,
+                                                                                  catalogue: Catalogue) -> None:
+    from mscare.ask.aspects import load_bank
+
+    bare = Catalogue(therapies={tid: t.model_copy(update={"patient_guide": None})
+                                for tid, t in catalogue.therapies.items()}, sources=catalogue.sources)
+    for aspect, question, note, source in [
+        ("missed_dose", "what should I do if I forget a dose of {}?", "no missed-dose advice", "sps-missed-doses"),
+        ("storage", "how do i store {} and get rid of old ones", "no storage or disposal", "fda-drug-take-back"),
+    ]:
+        cues = load_bank().aspects[aspect].cues
+        therapy = next(t for t in catalogue.therapies.values() if t.brands and t.category == "dmt"
+                       and not any(c in n.lower() for n in t.notes for c in cues))  # no note on the aspect either
+        reply = answer(question=question.format(therapy.brands[0]), store=store, catalogue=bare).to_json()["answer"]
+        assert reply["segments"][0]["text"].startswith(f"Our record for {therapy.generic_name} has {note}"), question
+        assert source in reply["segments"][0]["sources"] and therapy.mechanism[:40] not in reply["text"]
+        assert "leaflet" in reply["segments"][0]["text"]
+
+
+def test_a_diet_question_gets_the_record_sentences_on_food_first(store: Store, catalogue: Catalogue) -> None:
+    therapy = catalogue.therapies["teriflunomide"]
+    guide = therapy.patient_guide.model_copy(update={"how_to_take": "Take one tablet a day, with or without food. "
+                                                                    "Swallow it whole."})
+    filled = Catalogue(therapies={**catalogue.therapies, "teriflunomide": therapy.model_copy(
+        update={"patient_guide": guide})}, sources=catalogue.sources)
+    reply = answer(question="What special dietary instructions should I follow with Teriflunomide?", store=store,
+                   catalogue=filled).to_json()["answer"]
+    assert reply["segments"][0]["text"] == "Take one tablet a day, with or without food."
+    assert "Swallow" not in reply["text"] and reply["segments"][0]["sources"] == guide.sources
+
+
+@pytest.mark.parametrize("question", ["What to do in case of emergency or overdose of Tizanidine ?",
+                                      "i took two of my aubagio tablets by mistake this morning"])
+def test_an_overdose_question_gets_poison_help_and_emergency_numbers_first(store: Store, question: str) -> None:
+    reply = ask(store, question)["answer"]
+    first = reply["segments"][0]
+    assert first["text"].startswith("If you or someone else may have taken too much")
+    assert all(n in first["text"] for n in ("1-800-222-1222", "111", "911", "999", "112"))
+    assert {"hrsa-poison-help-line", "nhs-neas-111"} <= set(first["sources"])
+    assert reply["refused"] is False
+
+
+def test_a_sentence_nearly_the_same_as_an_earlier_one_of_the_same_record_is_left_out() -> None:
+    from mscare.ask.engine import unrepeated
+
+    segments = [{"text": "Listeria infections have happened up to 8 months after treatment, so follow food "
+                         "safety advice.", "sources": ["a"]},
+                {"text": "Listeria infections have occurred up to 8 months after treatment; follow food safety "
+                         "advice. Avoid live vaccines.", "sources": ["b"]}]
+    assert [s["text"] for s in unrepeated(segments, ["x", "x"])][1:] == ["Avoid live vaccines."]
+    assert len(unrepeated(segments, ["x", "y"])) == 2  # the same words about another drug are news
+
+
+def test_a_question_is_matched_to_the_topic_section_whose_example_questions_it_resembles(store: Store) -> None:
+    from mscare.ask.sections import match_sections
+
+    assert "care-team-and-specialists#The MS nurse" in match_sections("what does my ms nurse actually do", store)
+    assert "what-is-ms#Who gets MS?" in match_sections("how common is multiple sclerosis", store)
+    assert match_sections("qwerty zxcvb", store) == {}
+    reply = ask(store, "what does my ms nurse actually do")["answer"]
+    assert re.search(r"\bnurse", reply["segments"][0]["text"], re.I) and reply["segments"][0]["sources"]
+
+
+def test_aspect_scores_come_from_the_nearest_example_and_from_all_examples_of_an_aspect() -> None:
+    from collections import Counter
+
+    from mscare.ask.aspects import MAX_WEIGHT, index_examples, label_scores
+
+    index = index_examples([("a", Counter(["fridg", "store"])), ("a", Counter(["travel"])),
+                            ("b", Counter(["forget", "dose"]))])
+    scores = label_scores(Counter(["fridg", "store"]), index)
+    assert scores["b"] == 0.0 and MAX_WEIGHT < scores["a"] < 1.0
+    assert label_scores(Counter(), index) == {"a": 0.0, "b": 0.0}
+
+
+def test_a_food_or_drink_the_record_does_not_mention_gets_a_note_naming_it(store: Store,
+                                                                             catalogue: Catalogue) -> None:
+    therapy = catalogue.therapies["teriflunomide"]
+    guide = therapy.patient_guide.model_copy(update={"how_to_take": "Take one tablet a day, with or without food."})
+    filled = Catalogue(therapies={**catalogue.therapies, "teriflunomide": therapy.model_copy(
+        update={"patient_guide": guide})}, sources=catalogue.sources)
+    reply = answer(question="is grapefruit juice ok with aubagio", store=store, catalogue=filled).to_json()["answer"]
+    assert reply["segments"][0]["text"].startswith("Our record for teriflunomide says nothing about grapefruit")
+    assert "with or without food" not in reply["text"] and reply["segments"][0]["sources"]
+
+
+def test_an_overdose_that_may_be_self_harm_gets_the_urgent_advice_first_then_poison_help(store: Store) -> None:
+    reply = ask(store, "my husband took a whole packet of his baclofen and will not wake up")["answer"]
+    assert reply["urgent"] is True and reply["segments"][0]["urgent"] is True
+    assert reply["segments"][1]["text"].startswith("If you or someone else may have taken too much baclofen")

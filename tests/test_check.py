@@ -498,3 +498,14 @@ def test_the_packaged_policy_makes_every_source_rule_an_error() -> None:
     policy = load_policy()
     assert policy.tier3_max_share == 0.15
     assert all(policy.is_error(rule) for rule in RULES)
+
+
+def test_medicines_yaml_faults_and_unknown_sources_are_reported_by_the_check(content_copy: Path) -> None:
+    path = content_copy / "care" / "medicines.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("sources: [sps-missed-doses]", "sources: [no-such-source]"), encoding="utf-8")
+    problems = run_check(content_copy, today=date(2026, 12, 6)).problems
+    assert any("unknown source 'no-such-source'" in p for p in problems)
+    path.write_text(text.replace("sources: [sps-missed-doses]", "sources: []"), encoding="utf-8")
+    problems = run_check(content_copy, today=date(2026, 12, 6)).problems
+    assert any(p.startswith("care/medicines.yaml: missing.missed_dose.sources") for p in problems), problems

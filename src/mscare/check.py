@@ -129,6 +129,17 @@ def urgent_citations(root: Path) -> set[str]:
         return set()
 
 
+def medicine_citations(root: Path, report: CheckReport) -> set[str]:
+    """Source ids cited by the general medicine advice (care/medicines.yaml); its faults are problems."""
+    from mscare.ask.medicines import MedicinesError, load_medicine_advice
+
+    try:
+        return load_medicine_advice(root).cited()
+    except MedicinesError as err:
+        report.problems += err.problems
+        return set()
+
+
 def run_check(root: Path | None = None, *, today: date | None = None) -> CheckReport:
     """Validate schema, citations, dates and readability of every content file."""
     root = root or content_dir()
@@ -167,7 +178,7 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
     urgent_problems(root, report, topics.get(URGENT_ARTICLE))
     cited = {i for t in catalogue.therapies.values() for i in t.cited()}
     cited |= {i for t in topics.values() for i in t.cited()}
-    engine_cited = engine_citations(root, report) | urgent_citations(root)
+    engine_cited = engine_citations(root, report) | urgent_citations(root) | medicine_citations(root, report)
     cited |= engine_cited
     for source_id in sorted(engine_cited - set(catalogue.sources)):
         report.problems.append(f"lexicon or care data cites unknown source {source_id!r}")

@@ -15,10 +15,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from mscare.content import content_dir
+from mscare.content import FAST_LOADER, content_dir
 from mscare.models import Therapy
 from mscare.passages import Passage, capitalised, sentence, therapy_label
 from mscare.stemming import stem
@@ -32,36 +33,79 @@ MAX_WEIGHT = 0.5  # an aspect's score: this share from its nearest example, the 
 @dataclass(frozen=True)
 class Aspect:
     name: str
-    fields: list[str]
+    fields: list[str]  # the parts that answer the aspect, in order
+    context: list[str] = field(default_factory=list)  # parts that follow the answer (or the missing note)
+    cues: frozenset[str] = frozenset()  # words or phrases of a sentence on this aspect ...
+    cue_fields: frozenset[str] = frozenset()  # ... to which these parts are cut down
+    missing: str | None = None  # the note (care/medicines.yaml) when no part answers
+    broad_cues: frozenset[str] = frozenset()  # cues naming the whole aspect ("food"), not one item ("alcohol")
+    strict: bool = False  # answered from these parts only, never another part that shares a question word
+
+
+@dataclass(frozen=True)
+class ExampleIndex:
+    """Labelled example questions as IDF-weighted features, indexed by feature: a question visits only the
+    examples it shares a feature with."""
+
+    labels: list[str]  # the label of each example
+    norms: list[float]  # each example's weighted norm
+    postings: dict[str, list[tuple[int, float]]]  # feature -> (example, weighted count)
+    centroid_norms: dict[str, float]  # label -> norm of all its examples together
+    centroid_postings: dict[str, list[tuple[str, float]]]  # feature -> (label, weighted count)
+    idf: dict[str, float]
+    default_idf: float  # the weight of a feature no example has
+
+
+def index_examples(examples: list[tuple[str, Counter[str]]]) -> ExampleIndex:
+    frequency: Counter[str] = Counter()
+    centroids: dict[str, Counter[str]] = {}
+    for label, feats in examples:
+        frequency.update(set(feats))
+        centroids.setdefault(label, Counter()).update(feats)
+    idf = {f: math.log(1 + len(examples) / n) for f, n in frequency.items()}
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for number, (_, feats) in enumerate(examples):
+        for f, n in feats.items():
+            postings.setdefault(f, []).append((number, idf[f] * n))
+    centroid_postings: dict[str, list[tuple[str, float]]] = {}
+    for label, feats in centroids.items():
+        for f, n in feats.items():
+            centroid_postings.setdefault(f, []).append((label, idf[f] * n))
+    norm = lambda feats: math.sqrt(sum((idf[f] * n) ** 2 for f, n in feats.items())) or 1.0  # noqa: E731
+    return ExampleIndex(labels=[label for label, _ in examples], norms=[norm(f) for _, f in examples],
+                        postings=postings, centroid_norms={label: norm(f) for label, f in centroids.items()},
+                        centroid_postings=centroid_postings, idf=idf, default_idf=math.log(1 + len(examples)))
+
+
+def label_scores(asked: Counter[str], index: ExampleIndex) -> dict[str, float]:
+    """Each label's score for a question: ``MAX_WEIGHT`` times the cosine with its nearest example, the rest the
+    cosine with all its examples together (IDF-weighted feature counts); labels sharing nothing score 0."""
+    weights = {f: index.idf.get(f, index.default_idf) * n for f, n in asked.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    scores = dict.fromkeys(index.centroid_norms, 0.0)
+    if not norm:
+        return scores
+    dots: dict[int, float] = {}
+    sums: dict[str, float] = {}
+    for f, w in weights.items():
+        for number, v in index.postings.get(f, ()):
+            dots[number] = dots.get(number, 0.0) + w * v
+        for label, v in index.centroid_postings.get(f, ()):
+            sums[label] = sums.get(label, 0.0) + w * v
+    nearest: dict[str, float] = {}
+    for number, dot in dots.items():
+        label = index.labels[number]
+        nearest[label] = max(nearest.get(label, 0.0), dot / (norm * index.norms[number]))
+    for label, near in nearest.items():
+        scores[label] = MAX_WEIGHT * near + (1 - MAX_WEIGHT) * sums[label] / (norm * index.centroid_norms[label])
+    return scores
 
 
 @dataclass(frozen=True)
 class AspectBank:
     aspects: dict[str, Aspect]
-    examples: list[tuple[str, Counter[str]]]  # aspect name, example features
-    idf: dict[str, float]
-    centroids: dict[str, Counter[str]]
+    index: ExampleIndex
     heads: dict[str, str]  # word -> the first word of its group
-    example_norms: list[float] = field(default_factory=list)  # vector lengths, in the order of the examples
-    centroid_norms: dict[str, float] = field(default_factory=dict)
-    postings: dict[str, list[int]] = field(default_factory=dict)  # feature -> the examples (by index) using it
-
-    def __post_init__(self) -> None:
-        self.example_norms.extend(self.norm(feats) for _, feats in self.examples)
-        self.centroid_norms.update({name: self.norm(c) for name, c in self.centroids.items()})
-        for index, (_, feats) in enumerate(self.examples):
-            for feature in feats:
-                self.postings.setdefault(feature, []).append(index)
-
-    def weight(self, feature: str) -> float:
-        return self.idf.get(feature, self.default_idf)
-
-    def norm(self, vector: Counter[str]) -> float:
-        return math.sqrt(sum((self.weight(f) * n) ** 2 for f, n in vector.items()))
-
-    @property
-    def default_idf(self) -> float:
-        return math.log(1 + len(self.examples))
 
 
 def features(text: str, skip: frozenset[str] = frozenset(), heads: dict[str, str] | None = None) -> Counter[str]:
@@ -75,34 +119,20 @@ def features(text: str, skip: frozenset[str] = frozenset(), heads: dict[str, str
 
 @lru_cache(maxsize=2)
 def load_bank(root: Path | None = None) -> AspectBank:
-    data = yaml.safe_load(((root or content_dir()) / "lexicon" / "aspects.yaml").read_text(encoding="utf-8"))
+    text = ((root or content_dir()) / "lexicon" / "aspects.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=FAST_LOADER)  # noqa: S506 - a safe loader, in C where available
     heads = {str(w): str(group[0]) for group in data["words"] for w in group}
-    aspects = {a["aspect"]: Aspect(name=a["aspect"], fields=a["fields"]) for a in data["aspects"]}
+    aspects = {a["aspect"]: aspect_of(a) for a in data["aspects"]}
     examples = [(a["aspect"], features(e, heads=heads)) for a in data["aspects"] for e in a["examples"]]
-    frequency: Counter[str] = Counter()
-    centroids: dict[str, Counter[str]] = {}
-    for name, feats in examples:
-        frequency.update(set(feats))
-        centroids.setdefault(name, Counter()).update(feats)
-    idf = {f: math.log(1 + len(examples) / n) for f, n in frequency.items()}
-    return AspectBank(aspects=aspects, examples=examples, idf=idf, centroids=centroids, heads=heads)
+    return AspectBank(aspects=aspects, index=index_examples(examples), heads=heads)
 
 
-class Asked:
-    """A question's features with their weighted counts and vector length, worked out once."""
-
-    def __init__(self, features: Counter[str], bank: AspectBank):
-        self.features = features
-        self.weighted = {f: bank.weight(f) ** 2 * n for f, n in features.items()}
-        self.norm = bank.norm(features)
-
-
-def similarity(asked: Asked, example: Counter[str], example_norm: float) -> float:
-    """Cosine of the IDF-weighted feature counts."""
-    shared = sum(w * example[f] for f, w in asked.weighted.items() if f in example)
-    if not shared:
-        return 0.0
-    return shared / (asked.norm * example_norm)
+def aspect_of(entry: dict[str, Any]) -> Aspect:
+    return Aspect(name=entry["aspect"], fields=list(entry["fields"]), context=list(entry.get("context", [])),
+                  cues=frozenset(str(c).lower() for c in entry.get("cues", [])),
+                  cue_fields=frozenset(entry.get("cue_fields", [])), missing=entry.get("missing"),
+                  broad_cues=frozenset(str(c).lower() for c in entry.get("broad_cues", [])),
+                  strict=bool(entry.get("strict", False)))
 
 
 PARTS = re.compile(r"\?|;|\band also\b|\band (?=(?:what|how|when|can|is|are|does|do|will|why|should|it)\b)"
@@ -122,18 +152,10 @@ def classify(text: str, *, skip: frozenset[str] = frozenset(), bank: AspectBank 
 
 def classify_part(text: str, skip: frozenset[str], bank: AspectBank) -> list[str]:
     """The best aspect of one text, and a close second."""
-    found = features(text, skip, bank.heads)
-    if not found:
+    asked = features(text, skip, bank.heads)
+    if not asked:
         return []
-    asked = Asked(found, bank)
-    nearest: dict[str, float] = {}
-    sharing = sorted({i for f in found for i in bank.postings.get(f, [])})  # the others score 0
-    for index in sharing:
-        name, example = bank.examples[index]
-        nearest[name] = max(nearest.get(name, 0.0), similarity(asked, example, bank.example_norms[index]))
-    scores = {name: MAX_WEIGHT * nearest.get(name, 0.0)
-              + (1 - MAX_WEIGHT) * similarity(asked, centroid, bank.centroid_norms[name])
-              for name, centroid in bank.centroids.items()}
+    scores = label_scores(asked, bank.index)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < MIN_SCORE:
         return []
@@ -172,7 +194,7 @@ def record_part(therapy: Therapy, name: str, question_lower: str = "") -> Passag
         pieces = [advice.live, advice.non_live, advice.before, advice.during, advice.after]
         return part(therapy, name, " ".join(sentence(p) for p in pieces if p), advice.sources)
     if name == "interactions" and therapy.interactions:
-        asked = [i for i in therapy.interactions if i.agent.lower() in question_lower] or therapy.interactions[:3]
+        asked = [i for i in therapy.interactions if names_agent(i.agent, question_lower)] or therapy.interactions[:3]
         text = " ".join(sentence(f"{capitalised(i.agent)}: {i.effect.rstrip('.')}"
                                  + (f". {i.advice}" if i.advice else "")) for i in asked)
         return part(therapy, name, text, [s for i in asked for s in i.sources])
@@ -181,6 +203,17 @@ def record_part(therapy: Therapy, name: str, question_lower: str = "") -> Passag
         if value:
             return part(therapy, name, sentence(value), therapy.patient_guide.sources)
     return None
+
+
+AGENT_FILLER = frozenset("other and with that such medicines medicine drugs drug sedating some like".split())
+
+
+def names_agent(agent: str, question_lower: str) -> bool:
+    """Does the question name an interacting agent ("alcohol" for "Alcohol and other sedating medicines")?"""
+    if agent.lower() in question_lower:
+        return True
+    asked = set(re.findall(r"[a-z0-9]+", question_lower))
+    return any(w in asked for w in re.findall(r"[a-z0-9]+", agent.lower()) if len(w) > 3 and w not in AGENT_FILLER)
 
 
 def indication(therapy: Therapy) -> Passage | None:

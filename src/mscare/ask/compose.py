@@ -6,10 +6,12 @@ sentence is backed by the sources of the passage it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
-from mscare.ask.aspects import load_bank, record_part
+from mscare.ask.aspects import Aspect, load_bank, record_part
 from mscare.ask.lexicon import Lexicon
+from mscare.ask.medicines import advice_part, cut_to_cues, first_sentence
 from mscare.ask.retrieve import Ranked, TermWeights, coverage, term_weights, terms_covered
 from mscare.ask.summary import therapy_profile
 from mscare.ask.understand import Question
@@ -148,27 +150,63 @@ def comparison_draft(question: Question, *, store: Store, catalogue: Catalogue, 
 
 def aspect_pieces(question: Question, therapy_id: str, aspect: str, *, store: Store,
                   catalogue: Catalogue) -> list[Ranked]:
-    """The record's parts answering one aspect, in the aspect's order; parts the record lacks are skipped."""
-    therapy = catalogue.therapies[therapy_id]
-    weights = term_weights(question, store, catalogue)
+    """The record's parts answering one aspect, in the aspect's order; parts the record lacks are skipped.
+
+    An aspect with cue words keeps only the sentences on it from its cue fields ("with or without food" for a
+    diet question). When no part answers, the aspect's note says so and points to the leaflet and pharmacist;
+    the context parts (the schedule, for a missed dose) follow either way.
+    """
+    spec = load_bank().aspects[aspect]
     by_field: dict[str, list[Passage]] = {}
     for passage in store.passages_of(therapy_id):
         by_field.setdefault(passage.field.split(".")[0], []).append(passage)
     pieces: list[Ranked] = []
-    for name in load_bank().aspects[aspect].fields:
-        if name == "monitoring" and any(r.passage.field == "tests_asked" for r in pieces):
-            continue  # the tests asked about, with why, stand for the whole list
-        if name in by_field:
-            candidates = [Ranked(passage=p, score=1.0, coverage=coverage(p, weights))
-                          for p in by_field[name]]
-            if name == "notes":  # a note only when it bears on the question's own words
-                candidates = [r for r in candidates if terms_covered(r, weights)]
-            pieces += sorted(candidates, key=lambda r: -r.coverage)[:1]
-        else:
-            built = record_part(therapy, name, question.lower)
-            if built is not None:
-                pieces.append(Ranked(passage=built, score=1.0, coverage=coverage(built, weights)))
+    for name in spec.fields:
+        pieces += field_piece(question, therapy_id, name, spec, by_field, pieces, store=store, catalogue=catalogue)
+    if spec.cues:  # sentences on the aspect that also use the question's own words ("alcohol") come first
+        pieces.sort(key=lambda r: -r.coverage)
+    item = asked_item(question, spec)
+    if item:  # "alcohol on X?": only what the record says about it, or that it says nothing
+        pieces = [r for r in pieces if item & set(re.findall(r"[a-z]+", r.passage.text.lower()))]
+    if not pieces and spec.missing:
+        note = advice_part(catalogue.therapies[therapy_id], "missing", spec.missing,
+                           item=sorted(item & set(question.words))[0] if item & set(question.words) else None)
+        if note is not None:
+            pieces.append(Ranked(passage=note, score=1.0,
+                                 coverage=coverage(note, term_weights(question, store, catalogue))))
+    for name in spec.context:  # supporting, so only the opening sentence
+        pieces += [replace(r, passage=first_sentence(r.passage)) for r in
+                   field_piece(question, therapy_id, name, spec, by_field, pieces, store=store, catalogue=catalogue)]
     return pieces
+
+
+def asked_item(question: Question, spec: Aspect) -> set[str]:
+    """A narrow cue word the question uses ("grapefruit", not "food"), with its synonyms; empty when none."""
+    if not spec.broad_cues:  # only an aspect whose cues name items of it (diet: alcohol, grapefruit)
+        return set()
+    named = [w for w in question.words if w in spec.cues and w not in spec.broad_cues]
+    return {form for w in named for form in [w, *question.variants.get(w, [])] if " " not in form}
+
+
+def field_piece(question: Question, therapy_id: str, name: str, spec: Aspect, by_field: dict[str, list[Passage]],
+                pieces: list[Ranked], *, store: Store, catalogue: Catalogue) -> list[Ranked]:
+    """One record part for an aspect (the best-matching passage of a field, or a part built from the record)."""
+    therapy = catalogue.therapies[therapy_id]
+    weights = term_weights(question, store, catalogue)
+    if name == "monitoring" and any(r.passage.field == "tests_asked" for r in pieces):
+        return []  # the tests asked about, with why, stand for the whole list
+    if name in by_field:
+        found: list[Passage] = by_field[name]
+    elif name.startswith("general."):
+        found = [p for p in [advice_part(therapy, "general", name.split(".", 1)[1])] if p is not None]
+    else:
+        found = [p for p in [record_part(therapy, name, question.lower)] if p is not None]
+    if name in spec.cue_fields:
+        found = [c for c in (cut_to_cues(p, spec.cues) for p in found) if c is not None]
+    candidates = [Ranked(passage=p, score=1.0, coverage=coverage(p, weights)) for p in found]
+    if name == "notes" and name not in spec.cue_fields:  # a note only when it bears on the question's own words
+        candidates = [r for r in candidates if terms_covered(r, weights)]
+    return sorted(candidates, key=lambda r: -r.coverage)[:1]
 
 
 def aspect_draft(question: Question, therapy_id: str, *, store: Store, catalogue: Catalogue) -> list[Ranked]:
@@ -190,7 +228,9 @@ def aspect_draft(question: Question, therapy_id: str, *, store: Store, catalogue
              for r in (Ranked(passage=p, score=0.5, coverage=coverage(p, weights))
                        for p in store.passages_of(therapy_id) if p.pid not in taken)]
     gain, sharper = max(gains, key=lambda g: (g[0], g[1].coverage), default=(0.0, None))
-    if sharper is not None and gain > 0:
+    # Not for an aspect answered sentence by sentence or by a note: any other part would be off the aspect.
+    exact = any(load_bank().aspects[a].strict for a in question.aspects)
+    if sharper is not None and gain > 0 and not exact:
         chosen = chosen[:2] + [sharper]
     return chosen
 

@@ -19,6 +19,7 @@ from mscare.store import Store, StoreVocabulary
 MIN_COVERAGE = 0.25
 HEALTH_MIN_COVERAGE = 0.4  # a question that does not name MS must match some content this well
 CONTENT_MIN_COVERAGE = 0.75  # ... or, with no health word in it, this well
+IN_DOMAIN_TOP = 5  # ... by one of its best-ranked passages
 URGENT_PREFIX = "Seek urgent care."
 
 
@@ -97,7 +98,7 @@ def in_domain(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> boo
     if question.therapies or question.classes or question.mentions_ms:
         return True
     health = any(stem(w) in lexicon.domain_stems for w in question.words)
-    best = ranked[0].coverage if ranked else 0.0
+    best = max((r.coverage for r in ranked[:IN_DOMAIN_TOP]), default=0.0)
     # The content is all about MS: a question it covers almost entirely is about MS even if it does not say so.
     return (health and best >= HEALTH_MIN_COVERAGE) or best >= CONTENT_MIN_COVERAGE
 
@@ -115,16 +116,31 @@ def off_record(question: Question, used: list[Ranked], store: Store, catalogue: 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
-def unrepeated(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The segments with any sentence an earlier segment already said left out (empty segments dropped)."""
-    seen: set[str] = set()
+REPEAT_FILLER = frozenset("a an the of to and or in on at for with is are was be have has had it its this that so "
+                          "such as by from".split())
+NEW_WORDS = 2  # a sentence of several words that adds at most this many (or a fifth) to an earlier one says it
+NEW_SHARE = 0.2  # again
+
+
+def said_before(words: frozenset[str], earlier: frozenset[str]) -> bool:
+    return len(words) >= 6 and len(words - earlier) <= max(NEW_WORDS, NEW_SHARE * len(words))
+
+
+def unrepeated(segments: list[dict[str, Any]], refs: list[str] | None = None) -> list[dict[str, Any]]:
+    """The segments with any sentence an earlier one already said left out (empty segments dropped).
+
+    Within one record or article (``refs``, one per segment), a sentence nearly the same as an earlier one
+    counts as said; across records it does not ("approved for relapsing MS" is news for each drug compared).
+    """
+    refs = refs or [""] * len(segments)
+    seen: list[tuple[str, frozenset[str]]] = []
     out = []
-    for segment in segments:
+    for segment, ref in zip(segments, refs, strict=True):
         kept = []
         for sentence in SENTENCE_END.split(segment["text"]):
-            key = " ".join(re.findall(r"[a-z0-9]+", sentence.lower()))
-            if key and key not in seen:
-                seen.add(key)
+            key = frozenset(re.findall(r"[a-z0-9]+", sentence.lower())) - REPEAT_FILLER
+            if key and not any(key == words or (ref == where and said_before(key, words)) for where, words in seen):
+                seen.append((ref, key))
                 kept.append(sentence)
         if kept:
             out.append({**segment, "text": " ".join(kept)})
@@ -197,7 +213,8 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     used = draft.used if (not flags or (draft.used and draft.confidence >= 0.5)) else []
     segments: list[dict[str, Any]] = [{"text": urgent_text, "sources": urgent_sources, "urgent": True}] \
         if urgent_text else []
-    segments += unrepeated([{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used])
+    segments += unrepeated([{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used],
+                           [r.passage.ref for r in used])
     segments.append({"text": DISCLAIMER, "sources": [], "urgent": False})
     source_ids = [s for seg in segments for s in seg["sources"]]
     sources = [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mscare.ask.lexicon import Lexicon
+from mscare.ask.sections import section_bonus, with_sections
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
@@ -129,6 +130,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
              limit: int = CANDIDATES) -> list[Ranked]:
     """Candidate passages for a question, best first."""
     hits = store.search(search_terms(question, catalogue), limit=limit)
+    hits, question.sections = with_sections(question.lower, hits, store)  # sections the question matches
     if not hits:
         return []
     top = max(h.score for h in hits) or 1.0
@@ -172,6 +174,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
             if lead and passage.ref in intent_topics:
                 score += 0.3 / (1 + paragraph_index(passage))
             score += 0.2 * heading_match(passage, asked_stems) + 0.05 / (1 + paragraph_index(passage))
+            score += section_bonus(passage, question.sections, cover)
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
 

@@ -14,8 +14,9 @@ from mscare.ask.lexicon import Lexicon, RedFlag, Triage
 from mscare.ask.understand import Question
 from mscare.urgent import default_urgent
 
+# Auxiliaries whose negation the vocabulary writes only as a contraction ("cant walk", "legs wont work").
 NEGATIONS = {"can": "cant", "could": "couldnt", "will": "wont", "would": "wouldnt", "do": "dont", "does": "doesnt",
-             "did": "didnt", "is": "isnt", "are": "arent", "has": "hasnt", "have": "havent"}
+             "did": "didnt"}
 SPELLED_OUT = re.compile(r"\b(cannot|(" + "|".join(NEGATIONS) + r") not)\b")
 
 

@@ -35,6 +35,7 @@ class Question:
     classes: list[DrugClass] = field(default_factory=list)
     intents: list[str] = field(default_factory=list)
     aspects: list[str] = field(default_factory=list)  # what a therapy question asks (see aspects.py)
+    sections: dict[str, float] = field(default_factory=dict)  # topic sections it asks about (see sections.py)
     terms: list[str] = field(default_factory=list)  # search terms: the question's own words
     expansions: list[str] = field(default_factory=list)  # synonyms added to the search
     variants: dict[str, list[str]] = field(default_factory=dict)  # term -> its synonyms (words or phrases)

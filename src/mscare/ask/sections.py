@@ -1,0 +1,77 @@
+"""Which topic section a question asks about, learned from example questions each section answers.
+
+Every section of the index is in the bank with its heading as one example; ``content/lexicon/sections.yaml`` adds
+example questions for sections people often ask about in other words. A
+question is compared with the examples as in aspects.py (IDF-weighted word stems and word pairs); words every
+MS question shares (MS, multiple sclerosis) are left out. Retrieval raises the passages of the sections a question
+matches well, and adds them as candidates when the full-text search missed them.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import yaml
+
+from mscare.ask.aspects import ExampleIndex, features, index_examples, label_scores
+from mscare.content import FAST_LOADER, content_dir
+from mscare.passages import Passage
+from mscare.store import Hit, Store
+
+SHARED = frozenset("ms multiple sclerosis with have has get".split())
+MIN_MATCH = 0.3  # a section matches a question at least this well to count
+SECOND_SHARE = 0.85  # another section counts too when it matches nearly as well as the best
+
+
+_BANKS: dict[int, tuple[Store, ExampleIndex]] = {}
+
+
+def load_sections(store: Store, root: Path | None = None) -> ExampleIndex:
+    """The example bank over every section of the index, built once per open index."""
+    cached = _BANKS.get(id(store))
+    if cached and cached[0] is store and root is None:
+        return cached[1]
+    headings = store.db.execute("SELECT DISTINCT ref, field FROM passages WHERE kind = 'topic' ORDER BY ref, field")
+    text = ((root or content_dir()) / "lexicon" / "sections.yaml").read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=FAST_LOADER) or []  # noqa: S506 - a safe loader, in C where available
+    written = {f"{e['topic']}#{e['heading']}": list(e["examples"]) for e in data}
+    index = index_examples([(f"{slug}#{heading}", features(text, SHARED)) for slug, heading in headings
+                            for text in [heading, *written.get(f"{slug}#{heading}", [])]])
+    if root is None:
+        _BANKS[id(store)] = (store, index)
+    return index
+
+
+def match_sections(text: str, store: Store) -> dict[str, float]:
+    """The sections ("slug#heading") a question asks about, with how well it matches them (0 to 1)."""
+    scores = label_scores(features(text, SHARED), load_sections(store))
+    best = max(scores.values(), default=0.0)
+    if best < MIN_MATCH:
+        return {}
+    return {key: round(score, 3) for key, score in scores.items() if score >= SECOND_SHARE * best}
+
+
+def section_passages(matched: dict[str, float], store: Store) -> list[Passage]:
+    """The paragraphs of the matched sections, in article order."""
+    out = []
+    for key in matched:
+        slug, heading = key.split("#", 1)
+        out += [p for p in store.passages_of(slug) if p.field == heading]
+    return out
+
+
+SECTION_WEIGHT = 1.0  # score added to a paragraph of a matched section, times the match and sqrt(coverage)
+
+
+def with_sections(question_lower: str, hits: list[Hit], store: Store) -> tuple[list[Hit], dict[str, float]]:
+    """The search hits plus the paragraphs of the sections the question matches, and those matches."""
+    matched = match_sections(question_lower, store)
+    have = {h.passage.pid for h in hits}
+    return hits + [Hit(passage=p, score=0.0) for p in section_passages(matched, store) if p.pid not in have], matched
+
+
+def section_bonus(passage: Passage, matched: dict[str, float], cover: float) -> float:
+    """How much a paragraph gains from its section's match; a paragraph that shares few of the question's own
+    words gains less ("tired in the afternoons" should still find the paragraph about the time of day)."""
+    return SECTION_WEIGHT * matched.get(f"{passage.ref}#{passage.field}", 0.0) * math.sqrt(cover) if matched else 0.0
