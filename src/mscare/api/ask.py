@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
 
 from mscare.api.common import Question, bad_request
 from mscare.ask import QuestionError
@@ -26,11 +27,11 @@ def engine_limiter() -> anyio.CapacityLimiter:
     return _limiter
 
 
-@router.get("/api/ask", tags=["ask"])
-async def ask(request: Request, q: Question, k: Annotated[int, Query(ge=1, le=20)] = 5) -> dict[str, Any]:
+@router.get("/api/ask", tags=["ask"], response_model=dict[str, Any])
+async def ask(request: Request, q: Question, k: Annotated[int, Query(ge=1, le=20)] = 5) -> JSONResponse:
     """The same object as ``mscare ask --json``."""
     try:
         result = await anyio.to_thread.run_sync(request.app.state.answer, q.strip(), k, limiter=engine_limiter())
     except QuestionError as err:
         raise bad_request(str(err)) from err
-    return result.to_json()
+    return JSONResponse(result.to_json())  # already plain JSON values: no second encoding pass

@@ -58,18 +58,18 @@ class TermMatcher:
     term: str
     term_stem: str
     variant_phrases: tuple[str, ...]  # synonyms of several words, looked for in the text
-    variant_stems: tuple[str, ...]  # one-word synonyms, looked for by their stems
+    variant_stems: frozenset[str]  # one-word synonyms, looked for by their stems
 
     @classmethod
     def of(cls, term: str, variants: list[str]) -> TermMatcher:
         return cls(term=term, term_stem=stem(term), variant_phrases=tuple(v for v in variants if " " in v),
-                   variant_stems=tuple(stem(v) for v in variants if " " not in v))
+                   variant_stems=frozenset(stem(v) for v in variants if " " not in v))
 
     def credit(self, words: set[str] | frozenset[str], text: str) -> float:
         """1 when the passage has the term itself, ``SYNONYM_CREDIT`` when only a synonym, else 0."""
         if (" " in self.term and self.term in text) or self.term_stem in words:
             return 1.0
-        if any(p in text for p in self.variant_phrases) or any(v in words for v in self.variant_stems):
+        if not self.variant_stems.isdisjoint(words) or any(p in text for p in self.variant_phrases):
             return SYNONYM_CREDIT
         return 0.0
 
@@ -145,6 +145,7 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
     keyword_hits = keyword_matches(question, store)
     defines = definition_pattern(question)
     asked_stems = question_stems(question)
+    seen_headings: dict[str, tuple[bool, bool]] = {}  # paragraphs of one section share its heading
     ranked = []
     for hit in hits:
         passage = hit.passage
@@ -166,10 +167,10 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
             score += 0.08 * min(2, keyword_hits.get(passage.ref, 0))
             if defines and defines.search(first_sentence(passage.text)):
                 score += 0.4
-            heading = passage.field.lower()
-            if any(p.search(heading) for p in prefer):
+            preferred, avoided = heading_fit(passage.field, prefer, avoid, seen_headings)
+            if preferred:
                 score += 0.15
-            if any(p.search(heading) for p in avoid):
+            if avoided:
                 score -= 0.1
             if lead and passage.ref in intent_topics:
                 score += 0.3 / (1 + paragraph_index(passage))
@@ -177,6 +178,15 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
             score += section_bonus(passage, question.sections, cover)
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
+
+
+def heading_fit(heading: str, prefer: list[re.Pattern[str]], avoid: list[re.Pattern[str]],
+                seen: dict[str, tuple[bool, bool]]) -> tuple[bool, bool]:
+    """Does the question's intents prefer this heading, and do they avoid it (worked out once a heading)?"""
+    if heading not in seen:
+        lower = heading.lower()
+        seen[heading] = (any(p.search(lower) for p in prefer), any(p.search(lower) for p in avoid))
+    return seen[heading]
 
 
 def paragraph_index(passage: Passage) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from mscare.ask.aspects import classify
@@ -105,6 +106,7 @@ def disambiguate(candidates: list[str], spaced: str, catalogue: Catalogue) -> st
     return fitting[0] if len(fitting) == 1 else None
 
 
+@lru_cache(maxsize=8192)
 def normal_phrase(text: str) -> str:
     """Lowercase words joined by single spaces: "Flare-up" and "flare up" compare equal."""
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
@@ -126,6 +128,8 @@ ROUTE_WORDS = {
 def route_siblings(found: list[str], lower: str, catalogue: Catalogue) -> list[str]:
     """Records sold under the same brand but given another way ("Ocrevus as a shot" -> the injection form)."""
     asked = {route for route, pattern in ROUTE_WORDS.items() if re.search(pattern, lower)}
+    if not asked:
+        return []
     extra: list[str] = []
     for therapy_id in found:
         therapy = catalogue.therapies[therapy_id]
