@@ -124,6 +124,7 @@ def test_unknown_drug_refusal_names_the_drug(store: Store) -> None:
     ("day after my lemtrada infusion the left side of my face is drooping and my words are slurred", r"stroke"),
     ("been on tysbri 3 yrs, past few weeks i keep walking into things and my speech is off", r"\bPML\b"),
     ("during my tysabri infusion my throat is closing", r"anaphylaxis"),
+    ("I'm on tysabri and since this morning I have a fever and a stiff neck", r"meningitis"),
 ])
 def test_red_flags_are_urgent_and_lead_with_advice(store: Store, question: str, advice: str) -> None:
     reply = ask(store, question)["answer"]
@@ -222,6 +223,7 @@ def test_every_answer_and_refusal_carries_the_reminder(store: Store) -> None:
     ("my vision went blurry and grey in one eye since yesterday and it hurts to move it", "vision-loss"),
     ("on tysabri for 3 years, lately he is clumsy and confused", "pml"),
     ("my sister has MS and says she wants to die", "suicide"),
+    ("my husband has a high temperature and the worst headache he has ever had", "meningitis"),
 ])
 def test_urgent_advice_is_worded_as_in_urgent_yaml(store: Store, question: str, flag_id: str) -> None:
     from mscare.urgent import urgent_advice
@@ -248,7 +250,8 @@ def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None
 TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
 TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 100/104); the goal is 1.0
-TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half (measured: 236/237; the miss names its fever only as "flu symptoms")
+TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half (measured: 295/297; misses: fever named only as "flu symptoms", a throat
+# closing after an injection said without naming who)
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
