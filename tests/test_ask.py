@@ -250,7 +250,7 @@ def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None
 TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
 TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 100/104); the goal is 1.0
-TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half (measured: 295/297; misses: fever named only as "flu symptoms", a throat
+TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half (measured: 310/312; misses: fever named only as "flu symptoms", a throat
 # closing after an injection said without naming who)
 
 
