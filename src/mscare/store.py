@@ -194,6 +194,7 @@ class PassageCache:
 
 PASSAGE_CACHES: dict[tuple[str, str], PassageCache] = {}
 KEPT_BUILDS = 3  # a server swapping index builds keeps the newest few
+_CACHE_LOCK = threading.Lock()
 
 
 def passage_cache(build: tuple[str, str]) -> PassageCache:
@@ -204,9 +205,6 @@ def passage_cache(build: tuple[str, str]) -> PassageCache:
         while len(PASSAGE_CACHES) > KEPT_BUILDS:
             PASSAGE_CACHES.pop(next(iter(PASSAGE_CACHES)))
         return cache
-
-
-_CACHE_LOCK = threading.Lock()
 
 
 def row_passage(row: tuple) -> Passage:
