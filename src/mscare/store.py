@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from mscare import __version__
 from mscare.catalogue import default_catalogue
@@ -52,6 +53,7 @@ VOCAB_WORD = re.compile(r"[a-z][a-z]+")
 BM25_WEIGHTS = (2.0, 1.0, 1.5)
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 class IndexUnavailable(Exception):
@@ -137,13 +139,17 @@ class Store:
         rows = self.db.execute(f"SELECT stem, n FROM term_df WHERE stem IN ({marks})", stems)
         return dict(rows.fetchall()), total
 
+    def derived(self, name: str, build: Callable[[Store], T]) -> T:
+        """A value worked out from this build once and shared by every connection to it (two threads may both
+        build it the first time; they get equal values)."""
+        found = self.passages.derived.get(name)
+        if found is None:
+            found = self.passages.derived[name] = build(self)
+        return cast(T, found)
+
     def topic_phrases(self) -> dict[str, list[str]]:
         """Each topic's front-matter keywords of more than one word (lowercase), as written by its authors."""
-        if not hasattr(self, "_topic_phrases"):
-            rows = self.db.execute("SELECT slug, keywords FROM topics")
-            phrases = {slug: [" ".join(re.findall(r"[a-z0-9]+", k)) for k in json.loads(words)] for slug, words in rows}
-            self._topic_phrases = {slug: [k for k in words if " " in k] for slug, words in phrases.items()}
-        return self._topic_phrases
+        return self.derived("topic_phrases", read_topic_phrases)
 
     def passages_of(self, ref: str) -> list[Passage]:
         """The passages of one topic or therapy, in order (a new list; the passages are shared)."""
@@ -162,7 +168,6 @@ class StoreVocabulary:
 
     def __init__(self, store: Store):
         self.store = store
-        self._content: dict[str, list[str]] | None = None
 
     def known(self, words: list[str]) -> set[str]:
         if not words:
@@ -173,12 +178,22 @@ class StoreVocabulary:
 
     def near(self, word: str) -> bool:
         """Is the word a likely misspelling of a content word?"""
-        if self._content is None:
-            self._content = {}
-            for (w,) in self.store.db.execute("SELECT word FROM vocab WHERE in_content = 1"):
-                self._content.setdefault(w[0], []).append(w)
-        candidates = self._content.get(word[0], [])
+        candidates = self.store.derived("content_words", content_words).get(word[0], [])
         return bool(difflib.get_close_matches(word, candidates, n=1, cutoff=0.8))
+
+
+def content_words(store: Store) -> dict[str, list[str]]:
+    """The index's content words by first letter."""
+    words: dict[str, list[str]] = {}
+    for (w,) in store.db.execute("SELECT word FROM vocab WHERE in_content = 1"):
+        words.setdefault(w[0], []).append(w)
+    return words
+
+
+def read_topic_phrases(store: Store) -> dict[str, list[str]]:
+    rows = store.db.execute("SELECT slug, keywords FROM topics")
+    phrases = {slug: [" ".join(re.findall(r"[a-z0-9]+", k)) for k in json.loads(words)] for slug, words in rows}
+    return {slug: [k for k in words if " " in k] for slug, words in phrases.items()}
 
 
 PASSAGE_COLUMNS = "pid, kind, ref, field, title, text, sources, keywords, stems"
@@ -190,6 +205,7 @@ class PassageCache:
 
     by_pid: dict[str, Passage] = field(default_factory=dict)
     by_ref: dict[str, tuple[Passage, ...]] = field(default_factory=dict)
+    derived: dict[str, Any] = field(default_factory=dict)  # see Store.derived
 
 
 PASSAGE_CACHES: dict[tuple[str, str], PassageCache] = {}

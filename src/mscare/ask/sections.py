@@ -10,7 +10,6 @@ matches well, and adds them as candidates when the full-text search missed them.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import yaml
 
@@ -24,23 +23,18 @@ MIN_MATCH = 0.3  # a section matches a question at least this well to count
 SECOND_SHARE = 0.85  # another section counts too when it matches nearly as well as the best
 
 
-_BANKS: dict[int, tuple[Store, ExampleIndex]] = {}
+def load_sections(store: Store) -> ExampleIndex:
+    """The example bank over every section of the index, built once per index build."""
+    return store.derived("sections", build_sections)
 
 
-def load_sections(store: Store, root: Path | None = None) -> ExampleIndex:
-    """The example bank over every section of the index, built once per open index."""
-    cached = _BANKS.get(id(store))
-    if cached and cached[0] is store and root is None:
-        return cached[1]
+def build_sections(store: Store) -> ExampleIndex:
     headings = store.db.execute("SELECT DISTINCT ref, field FROM passages WHERE kind = 'topic' ORDER BY ref, field")
-    text = ((root or content_dir()) / "lexicon" / "sections.yaml").read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=FAST_LOADER) or []  # noqa: S506 - a safe loader, in C where available
+    raw = (content_dir() / "lexicon" / "sections.yaml").read_text(encoding="utf-8")
+    data = yaml.load(raw, Loader=FAST_LOADER) or []  # noqa: S506 - a safe loader, in C where available
     written = {f"{e['topic']}#{e['heading']}": list(e["examples"]) for e in data}
-    index = index_examples([(f"{slug}#{heading}", features(text, SHARED)) for slug, heading in headings
-                            for text in [heading, *written.get(f"{slug}#{heading}", [])]])
-    if root is None:
-        _BANKS[id(store)] = (store, index)
-    return index
+    return index_examples([(f"{slug}#{heading}", features(text, SHARED)) for slug, heading in headings
+                           for text in [heading, *written.get(f"{slug}#{heading}", [])]])
 
 
 def match_sections(text: str, store: Store) -> dict[str, float]:
