@@ -62,6 +62,11 @@ class Triage:
     contexts: dict[str, frozenset[str]]
     rules: list[TriageRule]
     spellings: dict[str, str] = field(default_factory=dict)  # texting and shorthand -> the words they stand for
+    spelled: re.Pattern[str] | None = None  # any of the spellings as a whole word or phrase, longest first
+
+    def respell(self, text: str) -> str:
+        """Texting and shorthand written out ("cnt c" -> "cant see", "2day" -> "today"), whole words only."""
+        return self.spelled.sub(lambda m: self.spellings[m.group(1)], text) if self.spelled else text
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,9 @@ def load_triage(data: dict[str, Any]) -> Triage:
     if unknown:
         raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
     spellings = {str(k): str(v) for k, v in data.get("spellings", {}).items()}
-    return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings)
+    spelled = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(spellings, key=len, reverse=True))
+                         + r")(?![a-z0-9])") if spellings else None
+    return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled)
 
 
 @lru_cache(maxsize=4)

@@ -29,7 +29,8 @@ class TermWeights:
     """Inverse document frequencies of a question's terms; a term no passage uses counts for ``UNSEEN_SHARE``."""
 
     def __init__(self, question: Question, store: Store, catalogue: Catalogue):
-        self.therapy_words = {w for tid in question.therapies for w in therapy_terms(tid, catalogue)}
+        names = [(tid, therapy_terms(tid, catalogue)) for tid in question.therapies]
+        self.therapy_words = {w for _, words in names for w in words}
         self.terms = [t for t in question.terms if t not in self.therapy_words]
         if about_ms_itself(question):
             self.terms.append("sclerosis")  # "what is MS?" asks about MS itself, normally a stopword
@@ -48,7 +49,7 @@ class TermWeights:
         self.question = question
         self.matchers = [(term, weight, TermMatcher.of(term, question.variants.get(term, [])))
                          for term, weight in self.weights.items()]
-        self.therapy_stems = [(tid, {stem(w) for w in therapy_terms(tid, catalogue)}) for tid in question.therapies]
+        self.therapy_stems = [(tid, {stem(w) for w in words}) for tid, words in names]
 
 
 @dataclass(frozen=True)

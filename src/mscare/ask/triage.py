@@ -43,15 +43,6 @@ def describes(text: str) -> bool:
     return "?" not in text and len(words) >= DESCRIPTION_MIN_WORDS and not QUESTION_START.match(" ".join(words))
 
 
-def respell(text: str, spellings: dict[str, str]) -> str:
-    """Texting and shorthand written out ("cnt c" -> "cant see", "2day" -> "today"), whole words only."""
-    if not spellings:
-        return text
-    pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(spellings, key=len, reverse=True))
-                         + r")(?![a-z0-9])")
-    return pattern.sub(lambda m: spellings[m.group(1)], text)
-
-
 def concepts_in(text: str, triage: Triage) -> set[str]:
     """The concepts a normalised text mentions."""
     return {name for name, pattern in triage.concepts.items() if pattern.search(text)}
@@ -60,7 +51,7 @@ def concepts_in(text: str, triage: Triage) -> set[str]:
 def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
     """The red flags a question describes, in lexicon order."""
     triage = lexicon.triage
-    normalised = respell(normalise(question.text or question.lower), triage.spellings)
+    normalised = triage.respell(normalise(question.text or question.lower))
     found = concepts_in(normalised, triage)
     therapies = set(question.therapies)
     found |= {name for name, ids in triage.contexts.items() if ids & therapies}
