@@ -18,13 +18,13 @@ from starlette.datastructures import UploadFile
 from mscare.accounts.web import Visitor, diary_of, visitor
 from mscare.catalogue import UnknownTherapy
 from mscare.diary.db import DiaryConfigError
-from mscare.diary.due import due_ics, due_tests
+from mscare.diary.due import DueReport, due_ics, due_tests
 from mscare.diary.entries import NewEntry, add_entry, check_document
 from mscare.diary.fhir import fhir_bundle
 from mscare.diary.inputs import KINDS, RECOVERY, DiaryInputError, ListQuery, TherapyStopInput, symptom_names
 from mscare.diary.io import export_document, import_document
 from mscare.diary.store import delete_entry, list_entries, stop_therapy, transaction
-from mscare.diary.summary import build_summary, chart_points
+from mscare.diary.summary import Summary, build_summary, chart_points
 from mscare.models import REGIONS
 from mscare.web.diary_common import (
     checked_form,
@@ -167,14 +167,27 @@ async def stop_post(request: Request) -> Response:
     return RedirectResponse(f"/diary?added={entry_id}#entry-{entry_id}", status_code=303)
 
 
+def summary_of(request: Request, owner: str, months: int) -> Summary:
+    """The owner's summary of the last ``months`` months, as of today (chart and appointment pages)."""
+    catalogue = request.app.state.catalogue
+    return read(request, lambda s: build_summary(s, owner=owner, catalogue=catalogue, today=dt.date.today(),
+                                                 months=months))
+
+
+def due_report(request: Request, owner: str, region: str) -> tuple[DueReport, str]:
+    """The owner's due tests for a region ("us" when the region is not one we know), and that region."""
+    where = region if region in REGIONS else "us"
+    catalogue = request.app.state.catalogue
+    return read(request, lambda s: due_tests(s, owner=owner, catalogue=catalogue, today=dt.date.today(),
+                                             region=where)), where
+
+
 @router.get("/diary/chart", response_class=HTMLResponse)
 def chart_page(request: Request, months: Months = 12) -> Response:
     you = owner_or_none(request)
     if you.owner is None:
         return login_redirect(request)
-    catalogue = request.app.state.catalogue
-    summary = read(request, lambda s: build_summary(s, owner=you.owner, catalogue=catalogue, today=dt.date.today(),
-                                                    months=months))
+    summary = summary_of(request, you.owner, months)
     return diary_page(request, "diary/chart.html", you, title="Symptom chart", summary=summary, months=months,
                       chart_points=chart_points)
 
@@ -184,12 +197,10 @@ def due_page(request: Request, region: str = "us") -> Response:
     you = owner_or_none(request)
     if you.owner is None:
         return login_redirect(request)
-    where = region if region in REGIONS else "us"
-    catalogue = request.app.state.catalogue
-    report = read(request, lambda s: due_tests(s, owner=you.owner, catalogue=catalogue, today=dt.date.today(),
-                                               region=where))
+    report, where = due_report(request, you.owner, region)
+    sources = request.app.state.catalogue.sources_of(sorted({s for i in report.due for s in i.sources}))
     return diary_page(request, "diary/due.html", you, title="Tests due", report=report, region=where,
-                      regions=REGIONS, sources=catalogue.sources_of(sorted({s for i in report.due for s in i.sources})))
+                      regions=REGIONS, sources=sources)
 
 
 @router.get("/diary/due.ics")
@@ -197,10 +208,7 @@ def due_calendar(request: Request, region: str = "us") -> Response:
     you = owner_or_none(request)
     if you.owner is None:
         return login_redirect(request)
-    where = region if region in REGIONS else "us"
-    catalogue = request.app.state.catalogue
-    report = read(request, lambda s: due_tests(s, owner=you.owner, catalogue=catalogue, today=dt.date.today(),
-                                               region=where))
+    report, _ = due_report(request, you.owner, region)
     return Response(due_ics(report), media_type="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="mscare-tests-due.ics"'})
 
@@ -210,9 +218,7 @@ def summary_page(request: Request, months: Months = 6) -> Response:
     you = owner_or_none(request)
     if you.owner is None:
         return login_redirect(request)
-    catalogue = request.app.state.catalogue
-    summary = read(request, lambda s: build_summary(s, owner=you.owner, catalogue=catalogue, today=dt.date.today(),
-                                                    months=months))
+    summary = summary_of(request, you.owner, months)
     return diary_page(request, "diary/summary.html", you, title="Summary for my appointment", summary=summary,
                       months=months, chart_points=chart_points)
 
