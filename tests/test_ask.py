@@ -203,7 +203,11 @@ def test_a_class_question_answers_from_a_member_record(store: Store) -> None:
 
 
 def test_questions_without_the_word_ms_are_answered_when_about_health(store: Store) -> None:
-    for question in ["how can I manage fatigue?", "are there natural remedies?", "what helps with bladder urgency?"]:
+    for question in ["how can I manage fatigue?", "are there natural remedies?", "what helps with bladder urgency?",
+                     "I sometimes feel dizzy when I stand up too fast",  # every health word covered by one passage
+                     "can a UTI cause a pseudo-relapse?",  # a hyphenated term matched as written
+                     "what are the signs of a stroke",  # stroke signs are part of the urgent advice, not another disease
+                     "Does Gilenya affect your eyes? I read about macular oedema."]:  # British spelling is not a name
         assert not ask(store, question)["answer"]["refused"], question
 
 
@@ -250,8 +254,8 @@ def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None
 TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
 TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 100/104); the goal is 1.0
-TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half (measured: 310/312; misses: fever named only as "flu symptoms", a throat
-# closing after an injection said without naming who)
+TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 559/562; misses: a throat closing after an
+# injection said without naming who, two gradual changes "on fingolimod"/"on tysabri" with no one named)
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
@@ -267,6 +271,7 @@ def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Stor
     "I can't go on walking long distances anymore, what helps?", "my husband is 39 and confused about his meds",
     "I can't fall asleep since yesterday, is that my ms?", "I had a fever last week but feel fit and strong now",
     "I lost the sight in my left eye years ago after optic neuritis, can it come back?",
+    "I had a UTI last month and my walking got worse for a bit but it's back to normal now, is that common?",
 ])
 def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
@@ -363,6 +368,8 @@ def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, ques
     "he cannot lift his right arm since this morning",  # negations written out match the contracted vocabulary
     "my wife could not feel her legs when she woke up",
     "cnt c out of 1 eye since 2day",  # texting written out
+    "sudden worst headache of my life, i have ms",  # a thunderclap headache needs no other sign
+    "burning up with a temperature and suddenly can't feel my legs",  # fever with a new neurological symptom
 ])
 def test_red_flags_written_in_other_forms_are_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is True

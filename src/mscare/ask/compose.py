@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from mscare.ask.aspects import Aspect, load_bank, record_part
 from mscare.ask.lexicon import Lexicon
 from mscare.ask.medicines import advice_part, cut_to_cues, first_sentence
-from mscare.ask.retrieve import Ranked, TermWeights, coverage, term_weights, terms_covered
+from mscare.ask.retrieve import Ranked, TermWeights, coverage, term_credits, term_weights, terms_covered
 from mscare.ask.summary import therapy_profile
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
@@ -90,7 +90,7 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
     best = ranked[0]
     chosen = [best]
     length = len(best.passage.text)
-    seen = terms_covered(best, weights)
+    seen = term_credits(best, weights)
     # "How do I ...?" wants steps: later paragraphs of the same article may follow even if they add no new word.
     advice = "advice" in question.intents
     floor = 0.6 if advice else 0.7
@@ -98,7 +98,8 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
             and (r.coverage >= 0.25 * best.coverage or (advice and r.passage.ref == best.passage.ref))]
     while len(chosen) < max_passages:
         fits = [r for r in pool if r not in chosen and length + len(r.passage.text) <= MAX_CHARS]
-        gains = [(sum(weights.weights[t] for t in terms_covered(r, weights) - seen), r) for r in fits]
+        # a passage that names a term the chosen ones only touch by a synonym ("PPMS" after "progressive") adds
+        gains = [(added_credit(r, seen, weights), r) for r in fits]
         gain, pick = max(gains, key=lambda g: (g[0], g[1].score), default=(0.0, None))
         follows = advice and pick is not None and pick.passage.ref == best.passage.ref
         if pick is None or (gain <= 0 and not follows
@@ -106,8 +107,13 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
             break
         chosen.append(pick)
         length += len(pick.passage.text)
-        seen |= terms_covered(pick, weights)
+        seen = {t: max(c, seen.get(t, 0.0)) for t, c in {**seen, **term_credits(pick, weights)}.items()}
     return sorted(chosen, key=lambda r: reading_order(r, best))
+
+
+def added_credit(ranked: Ranked, seen: dict[str, float], weights: TermWeights) -> float:
+    """How much more of the question a passage covers than the chosen ones (weighted credit beyond theirs)."""
+    return sum(weights.weights[t] * max(0.0, c - seen.get(t, 0.0)) for t, c in term_credits(ranked, weights).items())
 
 
 def reading_order(ranked: Ranked, best: Ranked) -> tuple[int, str, int]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
-from mscare.ask.retrieve import Ranked, retrieve, term_weights, terms_covered
+from mscare.ask.retrieve import Ranked, TermWeights, retrieve, term_weights, terms_covered
 from mscare.ask.triage import flag_advice, red_flags
 from mscare.ask.understand import Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
@@ -93,14 +93,27 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
     return None
 
 
-def in_domain(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> bool:
-    """Is the question about MS care: a therapy, a drug class, MS itself, or a health word with matching content?"""
+def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
+    """Is the question about MS care: a therapy, a drug class, MS itself, or a health word with matching content?
+
+    A symptom question that does not say "MS" ("I feel dizzy when I stand up") is about MS care when one of the
+    best passages covers all its health words and the content knows every word of it (no "melatonin").
+    """
     if question.therapies or question.classes or question.mentions_ms:
         return True
-    health = any(stem(w) in lexicon.domain_stems for w in question.words)
+    health = [t for t in weights.weights if is_health_word(t, lexicon)]
     best = max((r.coverage for r in ranked[:IN_DOMAIN_TOP]), default=0.0)
     # The content is all about MS: a question it covers almost entirely is about MS even if it does not say so.
-    return (health and best >= HEALTH_MIN_COVERAGE) or best >= CONTENT_MIN_COVERAGE
+    if ((health or any(is_health_word(w, lexicon) for w in question.words)) and best >= HEALTH_MIN_COVERAGE) \
+            or best >= CONTENT_MIN_COVERAGE:
+        return True
+    return bool(health) and not weights.unseen and any(
+        set(health) <= terms_covered(r, weights) for r in ranked[:IN_DOMAIN_TOP])
+
+
+def is_health_word(term: str, lexicon: Lexicon) -> bool:
+    """A word of the health vocabulary, or a compound with one ("pseudo-relapse")."""
+    return any(stem(part) in lexicon.domain_stems for part in [term, *term.split("-")] if part)
 
 
 def off_record(question: Question, used: list[Ranked], store: Store, catalogue: Catalogue) -> bool:
@@ -187,7 +200,7 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
 
     reason = None if flags else refusal_reason(parsed, lexicon)
     ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
-    if reason is None and not flags and not in_domain(parsed, ranked, lexicon):
+    if reason is None and not flags and not in_domain(parsed, ranked, term_weights(parsed, store, catalogue), lexicon):
         reason = ("off_topic", {})
     draft = draft_answer(parsed, ranked, store=store, catalogue=catalogue, lexicon=lexicon)
     weak = not draft.used or max(r.coverage for r in draft.used) < MIN_COVERAGE

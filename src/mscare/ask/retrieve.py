@@ -34,17 +34,19 @@ class TermWeights:
         self.terms = [t for t in question.terms if t not in self.therapy_words]
         if about_ms_itself(question):
             self.terms.append("sclerosis")  # "what is MS?" asks about MS itself, normally a stopword
-        stems = sorted({stem(v) for t in self.terms for v in [t, *question.variants.get(t, [])] if " " not in v})
+        stems = sorted({stem(v) for t in self.terms for v in [t, *question.variants.get(t, [])] if not is_phrase(v)})
         frequencies, total = store.document_frequencies(stems)
         self.weights: dict[str, float] = {}
+        self.unseen: set[str] = set()  # terms no passage uses, in any form
         for term in self.terms:
             forms = [term, *question.variants.get(term, [])]
-            found = [frequencies.get(stem(f), 0) for f in forms if " " not in f]
+            found = [frequencies.get(stem(f), 0) for f in forms if not is_phrase(f)]
             best = max(found, default=0)
-            if best or any(" " in f for f in forms):
+            if best or any(is_phrase(f) for f in forms):
                 self.weights[term] = math.log(1 + total / (1 + best))
             else:  # a word no passage uses: it cannot be covered, so it counts for less (a name, a typo)
                 self.weights[term] = UNSEEN_SHARE * math.log(1 + total)
+                self.unseen.add(term)
         self.therapy_weight = math.log(1 + total)
         self.question = question
         self.matchers = [(term, weight, TermMatcher.of(term, question.variants.get(term, [])))
@@ -63,16 +65,21 @@ class TermMatcher:
 
     @classmethod
     def of(cls, term: str, variants: list[str]) -> TermMatcher:
-        return cls(term=term, term_stem=stem(term), variant_phrases=tuple(v for v in variants if " " in v),
-                   variant_stems=frozenset(stem(v) for v in variants if " " not in v))
+        return cls(term=term, term_stem=stem(term), variant_phrases=tuple(v for v in variants if is_phrase(v)),
+                   variant_stems=frozenset(stem(v) for v in variants if not is_phrase(v)))
 
     def credit(self, words: set[str] | frozenset[str], text: str) -> float:
         """1 when the passage has the term itself, ``SYNONYM_CREDIT`` when only a synonym, else 0."""
-        if (" " in self.term and self.term in text) or self.term_stem in words:
+        if (is_phrase(self.term) and self.term in text) or self.term_stem in words:
             return 1.0
         if not self.variant_stems.isdisjoint(words) or any(p in text for p in self.variant_phrases):
             return SYNONYM_CREDIT
         return 0.0
+
+
+def is_phrase(term: str) -> bool:
+    """Several words ("optic neuritis", "pseudo-relapse"): looked for in the text, not by one stem."""
+    return " " in term or "-" in term
 
 
 UNSEEN_SHARE = 0.35  # weight of a word found in no passage, relative to the rarest possible word
@@ -88,10 +95,16 @@ def term_weights(question: Question, store: Store, catalogue: Catalogue) -> Term
 
 def terms_covered(ranked: Ranked, weights: TermWeights) -> set[str]:
     """The weighted question terms a chosen passage mentions, itself or by a synonym."""
+    return set(term_credits(ranked, weights))
+
+
+def term_credits(ranked: Ranked, weights: TermWeights) -> dict[str, float]:
+    """The question terms a passage mentions, each with its credit (1 for the term itself, less for a synonym)."""
     passage = ranked.passage
     text = passage.text.lower()
     stems = passage.stems or passage_stems(passage)
-    return {term for term, _, matcher in weights.matchers if matcher.credit(stems, text)}
+    credits = ((term, matcher.credit(stems, text)) for term, _, matcher in weights.matchers)
+    return {term: credit for term, credit in credits if credit}
 
 
 def coverage(passage: Passage, weights: TermWeights) -> float:

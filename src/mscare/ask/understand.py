@@ -208,6 +208,8 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
     for word in question.terms:
         if len(word) < 5 or not word.isalpha() or word in known_words:
             continue
+        if vocabulary.known(other_spellings(word)):  # "oedema" where the content says "edema"
+            continue
         close = difflib.get_close_matches(normalise_name(word), list(catalogue.names), n=1, cutoff=0.75)
         if close:
             therapy_id = catalogue.names[close[0]]
@@ -218,6 +220,16 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             question.unknown_names.append(word)
         elif len(word) >= 7 and not is_compound(word, vocabulary):
             question.odd_words.append(word)
+
+
+BRITISH_AMERICAN = [("oe", "e"), ("ae", "e"), ("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
+                    ("tre", "ter"), ("ll", "l")]
+
+
+def other_spellings(word: str) -> list[str]:
+    """The word in the other of British and American spelling ("oedema" -> "edema", "tumour" -> "tumor")."""
+    return [word.replace(a, b) for a, b in BRITISH_AMERICAN if a in word] + \
+        [word.replace(b, a) for a, b in BRITISH_AMERICAN if b in word and len(b) > 1]
 
 
 def is_compound(word: str, vocabulary: Vocabulary) -> bool:
