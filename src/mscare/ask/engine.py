@@ -10,7 +10,7 @@ from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, retrieve, term_weights, terms_covered
 from mscare.ask.triage import flag_advice, red_flags
-from mscare.ask.understand import Question, asks_about_unknown_drug, understand
+from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.stemming import stem
@@ -85,12 +85,24 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
             return key, {}
     if asks_about_unknown_drug(question):
         return "unknown_drug", {"name": question.unknown_names[0]}
-    other = lexicon.refusals["other_condition"]["terms"]
-    if not question.mentions_ms and not question.therapies and any(
-        re.search(rf"\b{re.escape(t)}", lower) for t in other
-    ):
+    if asks_about_other_condition(question, lexicon):
         return "other_condition", {}
     return None
+
+
+ASKING = re.compile(r"\?|^(how|what|which|why|when|where|who|is|are|can|could|does|do|should|will|would)\b"
+                    r"|\b(wonder|wondering|want to know|would like to know)\b")
+
+
+def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
+    """Another disease is what the question, or one question in it, is about ("...thanks. How is lupus treated?")."""
+    terms = lexicon.refusals["other_condition"]["terms"]
+    names = [re.compile(rf"\b{re.escape(t)}") for t in terms]
+    if not question.mentions_ms and not question.therapies:
+        return any(n.search(question.lower) for n in names)
+    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\s+-\s+", question.lower) if s.strip()]
+    return len(sentences) > 1 and any(
+        ASKING.search(s) and any(n.search(s) for n in names) and not MS_MENTION.search(s) for s in sentences)
 
 
 def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
@@ -101,14 +113,18 @@ def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, le
     """
     if question.therapies or question.classes or question.mentions_ms:
         return True
-    health = [t for t in weights.weights if is_health_word(t, lexicon)]
+    health = any(is_health_word(w, lexicon) for w in [*weights.weights, *question.words])
     best = max((r.coverage for r in ranked[:IN_DOMAIN_TOP]), default=0.0)
     # The content is all about MS: a question it covers almost entirely is about MS even if it does not say so.
-    if ((health or any(is_health_word(w, lexicon) for w in question.words)) and best >= HEALTH_MIN_COVERAGE) \
-            or best >= CONTENT_MIN_COVERAGE:
+    if (health and best >= HEALTH_MIN_COVERAGE) or best >= CONTENT_MIN_COVERAGE:
         return True
-    return bool(health) and not weights.unseen and any(
-        set(health) <= terms_covered(r, weights) for r in ranked[:IN_DOMAIN_TOP])
+    return not weights.unseen and any(health_covered([r], weights, lexicon) for r in ranked[:IN_DOMAIN_TOP])
+
+
+def health_covered(passages: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
+    """The question has health words and the passages mention every one of them ("dizzy", "stand up")."""
+    health = {t for t in weights.weights if is_health_word(t, lexicon)}
+    return bool(health) and health <= set().union(*(terms_covered(r, weights) for r in passages))
 
 
 def is_health_word(term: str, lexicon: Lexicon) -> bool:
@@ -203,7 +219,10 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     if reason is None and not flags and not in_domain(parsed, ranked, term_weights(parsed, store, catalogue), lexicon):
         reason = ("off_topic", {})
     draft = draft_answer(parsed, ranked, store=store, catalogue=catalogue, lexicon=lexicon)
-    weak = not draft.used or max(r.coverage for r in draft.used) < MIN_COVERAGE
+    # Weak: the chosen passages share little of the question, unless they mention every health word in it (a
+    # chatty question about "balance" when "knackered" is covered by the balance paragraph).
+    weak = not draft.used or (max(r.coverage for r in draft.used) < MIN_COVERAGE
+                              and not health_covered(draft.used, term_weights(parsed, store, catalogue), lexicon))
     if reason is None and not flags and not parsed.therapies and weak:
         reason = ("low_confidence", {})
     if reason is None and not flags and parsed.therapies and off_record(parsed, draft.used, store, catalogue):

@@ -201,6 +201,9 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     return question
 
 
+NAME_CUTOFF = 0.8  # how close a word must be to a therapy name to be read as a misspelling ("tysabry", not "gravis")
+
+
 def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: Vocabulary) -> None:
     """Words the vocabulary does not know: a misspelt therapy name, or a name we have no data on."""
     named = set(question.therapies)
@@ -210,7 +213,7 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             continue
         if vocabulary.known(other_spellings(word)):  # "oedema" where the content says "edema"
             continue
-        close = difflib.get_close_matches(normalise_name(word), list(catalogue.names), n=1, cutoff=0.75)
+        close = difflib.get_close_matches(normalise_name(word), list(catalogue.names), n=1, cutoff=NAME_CUTOFF)
         if close:
             therapy_id = catalogue.names[close[0]]
             if therapy_id not in named:
