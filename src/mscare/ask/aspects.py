@@ -233,7 +233,8 @@ def indication(therapy: Therapy) -> Passage | None:
 
 TEST_WORDS = frozenset("test tests testing check checks checked need needed needs why what when before after there "
                        "an the with on for do does is are i my me you your it they start starting started begin "
-                       "take taking while during done get have which".split())
+                       "take taking while during done get have which few month months week weeks day days year years "
+                       "first every often regular regularly".split())
 
 
 def tests_asked(therapy: Therapy, question_lower: str) -> Passage | None:
