@@ -94,6 +94,15 @@ def duplicate_sentences(root: Path, topics: list[Topic], report: CheckReport) ->
         )
 
 
+def section_bank_problems(root: Path, topics: dict[str, Topic]) -> list[str]:
+    """Example questions written for a section that no article has (a renamed heading leaves them behind)."""
+    from mscare.ask.sections import written_examples
+
+    headings = {f"{slug}#{s.title}" for slug, t in topics.items() for s in t.sections}
+    return [f"lexicon/sections*.yaml: no article section {key!r}" for key in written_examples(root)
+            if key not in headings]
+
+
 def urgent_problems(root: Path, report: CheckReport, article: Topic | None) -> None:
     """urgent.yaml validates, covers every red flag the ask engine detects, and the urgent-help article
     gives each flag's advice in exactly urgent.yaml's words."""
@@ -175,6 +184,7 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
             {"slug": topic.slug, "audience": topic.meta.audience, "grade": topic.grade()}
         )
     duplicate_sentences(root, list(topics.values()), report)
+    report.problems += section_bank_problems(root, topics)
     urgent_problems(root, report, topics.get(URGENT_ARTICLE))
     cited = {i for t in catalogue.therapies.values() for i in t.cited()}
     cited |= {i for t in topics.values() for i in t.cited()}

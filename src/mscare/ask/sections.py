@@ -1,6 +1,6 @@
 """Which topic section a question asks about, learned from example questions each section answers.
 
-Every section of the index is in the bank with its heading as one example; ``content/lexicon/sections.yaml`` adds
+Every section of the index is in the bank with its heading as one example; ``content/lexicon/sections*.yaml`` add
 example questions for sections people often ask about in other words. A
 question is compared with the examples as in aspects.py (IDF-weighted word stems and word pairs); words every
 MS question shares (MS, multiple sclerosis) are left out. Retrieval raises the passages of the sections a question
@@ -10,6 +10,7 @@ matches well, and adds them as candidates when the full-text search missed them.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import yaml
 
@@ -28,11 +29,20 @@ def load_sections(store: Store) -> ExampleIndex:
     return store.derived("sections", build_sections)
 
 
+def written_examples(root: Path | None = None) -> dict[str, list[str]]:
+    """The example questions of each section ("slug#heading"), from ``lexicon/sections*.yaml`` (one file or several,
+    an article's sections may be spread over them)."""
+    written: dict[str, list[str]] = {}
+    for path in sorted(((root or content_dir()) / "lexicon").glob("sections*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_LOADER) or []  # noqa: S506 - safe loader
+        for entry in data:
+            written.setdefault(f"{entry['topic']}#{entry['heading']}", []).extend(entry["examples"])
+    return written
+
+
 def build_sections(store: Store) -> ExampleIndex:
     headings = store.db.execute("SELECT DISTINCT ref, field FROM passages WHERE kind = 'topic' ORDER BY ref, field")
-    raw = (content_dir() / "lexicon" / "sections.yaml").read_text(encoding="utf-8")
-    data = yaml.load(raw, Loader=FAST_LOADER) or []  # noqa: S506 - a safe loader, in C where available
-    written = {f"{e['topic']}#{e['heading']}": list(e["examples"]) for e in data}
+    written = written_examples()
     return index_examples([(f"{slug}#{heading}", features(text, SHARED)) for slug, heading in headings
                            for text in [heading, *written.get(f"{slug}#{heading}", [])]])
 
