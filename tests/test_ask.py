@@ -207,7 +207,8 @@ def test_questions_without_the_word_ms_are_answered_when_about_health(store: Sto
                      "I sometimes feel dizzy when I stand up too fast",  # every health word covered by one passage
                      "can a UTI cause a pseudo-relapse?",  # a hyphenated term matched as written
                      "what are the signs of a stroke",  # its signs are part of the urgent advice, not another disease
-                     "Does Gilenya affect your eyes? I read about macular oedema."]:  # British spelling is not a name
+                     "Does Gilenya affect your eyes? I read about macular oedema.",  # British spelling is not a name
+                     "How do I keep warm in winter when my feet are always a bit numb?"]:  # "winter": everyday
         assert not ask(store, question)["answer"]["refused"], question
 
 
@@ -272,6 +273,7 @@ def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Stor
     "I can't fall asleep since yesterday, is that my ms?", "I had a fever last week but feel fit and strong now",
     "I lost the sight in my left eye years ago after optic neuritis, can it come back?",
     "I had a UTI last month and my walking got worse for a bit but it's back to normal now, is that common?",
+    "after my copaxone shot my chest went tight for 10 mins, then it went away and i feel fine now. what was that",
 ])
 def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
@@ -370,6 +372,8 @@ def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, ques
     "cnt c out of 1 eye since 2day",  # texting written out
     "sudden worst headache of my life, i have ms",  # a thunderclap headache needs no other sign
     "burning up with a temperature and suddenly can't feel my legs",  # fever with a new neurological symptom
+    "had lemtrada 2 years ago, now tiny red dots on my legs and my gums bleed",  # low platelets after alemtuzumab
+    "my husband's baclofen pump is beeping and he is getting very stiff",  # a failing baclofen pump
 ])
 def test_red_flags_written_in_other_forms_are_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is True
@@ -479,3 +483,14 @@ def test_an_overdose_that_may_be_self_harm_gets_the_urgent_advice_first_then_poi
     reply = ask(store, "my husband took a whole packet of his baclofen and will not wake up")["answer"]
     assert reply["urgent"] is True and reply["segments"][0]["urgent"] is True
     assert reply["segments"][1]["text"].startswith("If you or someone else may have taken too much baclofen")
+
+
+def test_everyday_words_count_for_less_than_subject_words() -> None:
+    from mscare.ask.lexicon import load_lexicon
+    from mscare.ask.retrieve import specificity
+
+    lexicon = load_lexicon()
+    assert specificity("stiffness", lexicon) == 1.0 and specificity("numb", lexicon) == 1.0  # health words
+    assert specificity("ocrelizumab", lexicon) == 1.0  # not an everyday word
+    assert specificity("evening", lexicon) < 1.0 and specificity("the", lexicon) == 0.25
+    assert specificity("best", lexicon) < specificity("evening", lexicon)  # the commoner, the less

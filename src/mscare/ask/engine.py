@@ -20,6 +20,8 @@ MIN_COVERAGE = 0.25
 HEALTH_MIN_COVERAGE = 0.4  # a question that does not name MS must match some content this well
 CONTENT_MIN_COVERAGE = 0.75  # ... or, with no health word in it, this well
 IN_DOMAIN_TOP = 5  # ... by one of its best-ranked passages
+EVERYDAY_UNSEEN = 4.0  # a word the content lacks but English uses this commonly ("winter") is not a subject
+EVERYDAY_SUBJECT = 4.5  # a covered word this rare can be a question's subject ("gluten"), a commoner one cannot
 URGENT_PREFIX = "Seek urgent care."
 
 
@@ -116,9 +118,17 @@ def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, le
     health = any(is_health_word(w, lexicon) for w in [*weights.weights, *question.words])
     best = max((r.coverage for r in ranked[:IN_DOMAIN_TOP]), default=0.0)
     # The content is all about MS: a question it covers almost entirely is about MS even if it does not say so.
-    if (health and best >= HEALTH_MIN_COVERAGE) or best >= CONTENT_MIN_COVERAGE:
+    if health and best >= HEALTH_MIN_COVERAGE:
         return True
-    return not weights.unseen and any(health_covered([r], weights, lexicon) for r in ranked[:IN_DOMAIN_TOP])
+    # ... or, with no health word, when the content covers it almost entirely, by more than everyday words
+    # ("what is the weather tomorrow?" is not about the hot weather the content mentions)
+    if any(r.coverage >= CONTENT_MIN_COVERAGE and any(lexicon.commonness.get(t, 0.0) < EVERYDAY_SUBJECT
+                                                      for t in terms_covered(r, weights))
+           for r in ranked[:IN_DOMAIN_TOP]):
+        return True
+    # A word the content never uses is what the question is about ("melatonin"), unless it is an everyday word.
+    subject_unseen = [t for t in weights.unseen if lexicon.commonness.get(t, 0.0) < EVERYDAY_UNSEEN]
+    return not subject_unseen and any(health_covered([r], weights, lexicon) for r in ranked[:IN_DOMAIN_TOP])
 
 
 def health_covered(passages: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
@@ -177,9 +187,11 @@ def unrepeated(segments: list[dict[str, Any]], refs: list[str] | None = None) ->
 
 
 def diagnosis_note(question: Question, used: list[Ranked], store: Store, lexicon: Lexicon) -> Ranked | None:
-    """For a diagnosis question that also asks what helps: the opening of the content's section on diagnosis."""
+    """For a diagnosis question that also asks what helps or what something is: the opening of the content's section
+    on diagnosis, to lead the general answer."""
     note = lexicon.refusals["diagnosis"].get("general_note")
-    if not note or "advice" not in question.intents or not used or max(r.coverage for r in used) < MIN_COVERAGE:
+    general = {"advice", "definition"} & set(question.intents)  # "what helps?", "what is CIS?"
+    if not note or not general or not used or max(r.coverage for r in used) < MIN_COVERAGE:
         return None
     for passage in store.passages_of(note["topic"]):
         if re.search(note["heading"], passage.field.lower()):

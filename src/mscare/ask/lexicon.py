@@ -86,6 +86,7 @@ class Lexicon:
     refusals: dict[str, Any]
     stopwords: frozenset[str]
     domain_stems: frozenset[str]
+    commonness: dict[str, float] = field(default_factory=dict)  # everyday word -> Zipf band (common_words.txt)
     phrase_index: dict[str, list[str]] = field(default_factory=dict)
     rewrites: dict[str, str] = field(default_factory=dict)  # multi-word phrase -> its group's head word
     # phrase_index with each phrase as its words joined by single spaces, in the same order (for gram look-ups)
@@ -160,4 +161,11 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
         refusals=_load(folder / "refusals.yaml"),
         stopwords=frozenset(_load(folder / "stopwords.yaml")),
         domain_stems=frozenset(stem(str(w)) for w in _load(folder / "domain.yaml")),
+        commonness=load_commonness(folder / "common_words.txt"),
     )
+
+
+def load_commonness(path: Path) -> dict[str, float]:
+    """Each everyday word's frequency band, from lines "<zipf> <word> <word> ..." (comments start with #)."""
+    bands = (line.split() for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#")
+    return {word: float(band) for band, *words in bands for word in words}

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mscare.ask.lexicon import Lexicon
+from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.sections import section_bonus, with_sections
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
@@ -47,6 +47,8 @@ class TermWeights:
             else:  # a word no passage uses: it cannot be covered, so it counts for less (a name, a typo)
                 self.weights[term] = UNSEEN_SHARE * math.log(1 + total)
                 self.unseen.add(term)
+        lexicon = load_lexicon()
+        self.weights = {term: weight * specificity(term, lexicon) for term, weight in self.weights.items()}
         self.therapy_weight = math.log(1 + total)
         self.question = question
         self.matchers = [(term, weight, TermMatcher.of(term, question.variants.get(term, [])))
@@ -75,6 +77,20 @@ class TermMatcher:
         if not self.variant_stems.isdisjoint(words) or any(p in text for p in self.variant_phrases):
             return SYNONYM_CREDIT
         return 0.0
+
+
+EVERYDAY_FROM, EVERYDAY_TO = 3.5, 5.5  # Zipf bands between which an everyday word's weight falls ...
+EVERYDAY_FLOOR = 0.25  # ... to this share ("evenings", "bit", "best" count for less than "stiffness")
+
+
+def specificity(term: str, lexicon: Lexicon) -> float:
+    """How much a question word says about its subject: 1 for health words, phrases and rare words, less for
+    everyday English words, the more common the less."""
+    zipf = lexicon.commonness.get(term)
+    if zipf is None or is_phrase(term) or stem(term) in lexicon.domain_stems:
+        return 1.0
+    share = min(1.0, max(0.0, (zipf - EVERYDAY_FROM) / (EVERYDAY_TO - EVERYDAY_FROM)))
+    return 1.0 - (1.0 - EVERYDAY_FLOOR) * share
 
 
 def is_phrase(term: str) -> bool:

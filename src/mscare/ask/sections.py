@@ -20,7 +20,7 @@ from mscare.passages import Passage
 from mscare.store import Hit, Store
 
 SHARED = frozenset("ms multiple sclerosis with have has get".split())
-MIN_MATCH = 0.3  # a section matches a question at least this well to count
+MIN_MATCH = 0.2  # a section matches a question at least this well to count
 SECOND_SHARE = 0.85  # another section counts too when it matches nearly as well as the best
 
 
