@@ -40,6 +40,7 @@ class Aspect:
     missing: str | None = None  # the note (care/medicines.yaml) when no part answers
     broad_cues: frozenset[str] = frozenset()  # cues naming the whole aspect ("food"), not one item ("alcohol")
     strict: bool = False  # answered from these parts only, never another part that shares a question word
+    parts: int = 3  # the most record parts an answer on this aspect quotes
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def aspect_of(entry: dict[str, Any]) -> Aspect:
                   cues=frozenset(str(c).lower() for c in entry.get("cues", [])),
                   cue_fields=frozenset(entry.get("cue_fields", [])), missing=entry.get("missing"),
                   broad_cues=frozenset(str(c).lower() for c in entry.get("broad_cues", [])),
-                  strict=bool(entry.get("strict", False)))
+                  strict=bool(entry.get("strict", False)), parts=int(entry.get("parts", 3)))
 
 
 PARTS = re.compile(r"\?|;|\band also\b|\band (?=(?:what|how|when|can|is|are|does|do|will|why|should|it)\b)"

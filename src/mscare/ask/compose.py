@@ -216,14 +216,16 @@ def field_piece(question: Question, therapy_id: str, name: str, spec: Aspect, by
 
 
 def aspect_draft(question: Question, therapy_id: str, *, store: Store, catalogue: Catalogue) -> list[Ranked]:
-    """Answer first: each aspect's first part, then the first aspect's next part, at most three in all."""
+    """Answer first: each aspect's first part, then the first aspect's next part, at most three in all (four for
+    an aspect that asks for them, such as "what is X?")."""
     lists = [aspect_pieces(question, therapy_id, a, store=store, catalogue=catalogue) for a in question.aspects]
+    most = max(load_bank().aspects[a].parts for a in question.aspects)
     chosen: list[Ranked] = []
-    for rank in range(3):
+    for rank in range(most):
         for pieces in lists:
             if rank < len(pieces) and pieces[rank].passage.pid not in {r.passage.pid for r in chosen}:
                 chosen.append(pieces[rank])
-    chosen = chosen[:3]
+    chosen = chosen[:most]
     # A field that covers question words the chosen parts miss ("...the chickenpox test?") earns the last place.
     weights = term_weights(question, store, catalogue)
     seen = set().union(*(terms_covered(r, weights) for r in chosen)) if chosen else set()
@@ -237,7 +239,7 @@ def aspect_draft(question: Question, therapy_id: str, *, store: Store, catalogue
     # Not for an aspect answered sentence by sentence or by a note: any other part would be off the aspect.
     exact = any(load_bank().aspects[a].strict for a in question.aspects)
     if sharper is not None and gain > 0 and not exact:
-        chosen = chosen[:2] + [sharper]
+        chosen = chosen[:most - 1] + [sharper]
     return chosen
 
 
