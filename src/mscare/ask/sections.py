@@ -10,11 +10,13 @@ matches well, and adds them as candidates when the full-text search missed them.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from mscare.ask.aspects import ExampleIndex, features, index_examples, label_scores
+from mscare.ask.lexicon import load_lexicon
 from mscare.content import FAST_LOADER, content_dir
 from mscare.passages import Passage
 from mscare.store import Hit, Store
@@ -43,13 +45,20 @@ def written_examples(root: Path | None = None) -> dict[str, list[str]]:
 def build_sections(store: Store) -> ExampleIndex:
     headings = store.db.execute("SELECT DISTINCT ref, field FROM passages WHERE kind = 'topic' ORDER BY ref, field")
     written = written_examples()
-    return index_examples([(f"{slug}#{heading}", features(text, SHARED)) for slug, heading in headings
+    heads = synonym_heads()
+    return index_examples([(f"{slug}#{heading}", features(text, SHARED, heads)) for slug, heading in headings
                            for text in [heading, *written.get(f"{slug}#{heading}", [])]])
+
+
+@lru_cache(maxsize=1)
+def synonym_heads() -> dict[str, str]:
+    """Each one-word synonym (lexicon/synonyms.yaml) -> the first word of its group ("pregnant" -> "pregnancy")."""
+    return {word: group[0] for group in load_lexicon().synonyms for word in group if " " not in word}
 
 
 def match_sections(text: str, store: Store) -> dict[str, float]:
     """The sections ("slug#heading") a question asks about, with how well it matches them (0 to 1)."""
-    scores = label_scores(features(text, SHARED), load_sections(store))
+    scores = label_scores(features(text, SHARED, synonym_heads()), load_sections(store))
     best = max(scores.values(), default=0.0)
     if best < MIN_MATCH:
         return {}
