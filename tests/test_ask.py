@@ -255,8 +255,8 @@ def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None
 TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
 TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 100/104); the goal is 1.0
-TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 559/562; misses: a throat closing after an
-# injection said without naming who, two gradual changes "on fingolimod"/"on tysabri" with no one named)
+TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 741/742; the miss asks "is it normal to get
+# welts and a swollen eyelid an hour after a shot?" without saying whose)
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
@@ -374,6 +374,8 @@ def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, ques
     "burning up with a temperature and suddenly can't feel my legs",  # fever with a new neurological symptom
     "had lemtrada 2 years ago, now tiny red dots on my legs and my gums bleed",  # low platelets after alemtuzumab
     "my husband's baclofen pump is beeping and he is getting very stiff",  # a failing baclofen pump
+    "throat closing up after copaxone jab",  # an airway sign is urgent whoever it is about
+    "slowly getting confused over weeks, on fingolimod, is this a relapse?",  # "on <drug>" is someone's own case
 ])
 def test_red_flags_written_in_other_forms_are_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is True

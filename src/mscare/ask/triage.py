@@ -55,7 +55,8 @@ def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
     found = concepts_in(normalised, triage)
     therapies = set(question.therapies)
     found |= {name for name, ids in triage.contexts.items() if ids & therapies}
-    reported = bool({"report", "now"} & found) or question.personal or describes(question.text or question.lower)
+    reported = bool({"report", "now"} & found) or question.personal or question.on_therapy \
+        or describes(question.text or question.lower)
     raised: list[str] = []
     for rule in triage.rules:
         if rule.report and not reported:

@@ -46,6 +46,7 @@ class Question:
     odd_words: list[str] = field(default_factory=list)  # unknown words close to English ones: typos, or names
     mentions_ms: bool = False
     personal: bool = False
+    on_therapy: bool = False  # "on fingolimod", "taking Tysabri": someone's own treatment
 
     def has_intent(self, *names: str) -> bool:
         return any(n in self.intents for n in names)
@@ -95,6 +96,17 @@ def find_therapies(lower: str, catalogue: Catalogue) -> list[str]:
         if therapy_id and therapy_id not in found:
             found.append(therapy_id)
     return found
+
+
+TAKING = re.compile(r"\b(on|taking|started|using|switched to|been on)\s+(?:(?:my|her|his|the)\s+)?$")
+
+
+def takes_a_therapy(lower: str, catalogue: Catalogue) -> bool:
+    """A therapy named right after "on", "taking" or "started": the question is about someone's own treatment."""
+    matcher = name_matcher(catalogue)
+    spaced = re.sub(r"[^a-z0-9]+", " ", lower.replace("β", "beta"))
+    return matcher.pattern is not None and any(TAKING.search(spaced[:m.start()])
+                                               for m in matcher.pattern.finditer(spaced))
 
 
 def disambiguate(candidates: list[str], spaced: str, catalogue: Catalogue) -> str | None:
@@ -180,6 +192,7 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     question = Question(text=text, lower=lower, words=words, grams=word_grams(lower))
     question.therapies = find_therapies(lower, catalogue)
     question.therapies += route_siblings(question.therapies, lower, catalogue)
+    question.on_therapy = takes_a_therapy(lower, catalogue)
     question.classes = find_classes(question.grams, lexicon, catalogue)
     question.intents = [i.name for i in lexicon.intents if any(c.search(lower) for c in i.cues)]
     question.mentions_ms = bool(MS_MENTION.search(lower))
