@@ -12,7 +12,15 @@ from dataclasses import dataclass, replace
 from mscare.ask.aspects import Aspect, load_bank, record_part
 from mscare.ask.lexicon import Lexicon
 from mscare.ask.medicines import advice_part, cut_to_cues, first_sentence
-from mscare.ask.retrieve import Ranked, TermWeights, coverage, term_credits, term_weights, terms_covered
+from mscare.ask.retrieve import (
+    Ranked,
+    TermWeights,
+    coverage,
+    paragraph_index,
+    term_credits,
+    term_weights,
+    terms_covered,
+)
 from mscare.ask.summary import therapy_profile
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
@@ -79,7 +87,7 @@ def therapy_draft(question: Question, therapy_id: str, *, store: Store, catalogu
 
 
 def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, *,
-                max_passages: int = 3) -> list[Ranked]:
+                max_passages: int = 3, store: Store | None = None) -> list[Ranked]:
     """The best passage, then passages that answer parts of the question it leaves out, in reading order.
 
     After the best passage, each next one is the candidate (scoring at least 70% of the best) that covers the
@@ -108,7 +116,22 @@ def topic_draft(ranked: list[Ranked], question: Question, weights: TermWeights, 
         chosen.append(pick)
         length += len(pick.passage.text)
         seen = {t: max(c, seen.get(t, 0.0)) for t, c in {**seen, **term_credits(pick, weights)}.items()}
+    if store is not None and sum(len(r.passage.text.split()) for r in chosen) < SHORT_ANSWER_WORDS:
+        chosen += next_paragraph(best, chosen, store)  # a one-line answer gets its section's supporting facts
     return sorted(chosen, key=lambda r: reading_order(r, best))
+
+
+SHORT_ANSWER_WORDS = 50
+
+
+def next_paragraph(best: Ranked, chosen: list[Ranked], store: Store) -> list[Ranked]:
+    """The paragraph after the best one in the same section, when there is one and it is not chosen yet."""
+    if best.passage.kind != "topic":
+        return []
+    taken = {r.passage.pid for r in chosen}
+    after = [p for p in store.passages_of(best.passage.ref) if p.field == best.passage.field
+             and paragraph_index(p) == paragraph_index(best.passage) + 1 and p.pid not in taken]
+    return [Ranked(passage=p, score=best.score * 0.5, coverage=0.0) for p in after[:1]]
 
 
 def added_credit(ranked: Ranked, seen: dict[str, float], weights: TermWeights) -> float:
@@ -120,7 +143,7 @@ def reading_order(ranked: Ranked, best: Ranked) -> tuple[int, str, int]:
     """Passages of the best passage's article first, in article order; others after, by score."""
     passage = ranked.passage
     same = passage.ref == best.passage.ref
-    index = int(passage.pid.rsplit(":", 1)[-1]) if passage.kind == "topic" and same else 0
+    index = paragraph_index(passage) if same else 0
     return (0 if same else 1, "" if same else f"{-ranked.score:09.4f}", index)
 
 
@@ -267,7 +290,7 @@ def draft_answer(question: Question, ranked: list[Ranked], *, store: Store, cata
         used = class_draft(question, ranked, lexicon)
         if used:
             return Draft(used=used, topic=None, confidence=0.7)
-    used = topic_draft(ranked, question, term_weights(question, store, catalogue))
+    used = topic_draft(ranked, question, term_weights(question, store, catalogue), store=store)
     if not used:
         return Draft(used=[], topic=None, confidence=0.0)
     best = used[0]
