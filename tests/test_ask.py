@@ -274,6 +274,9 @@ def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Stor
     "I lost the sight in my left eye years ago after optic neuritis, can it come back?",
     "I had a UTI last month and my walking got worse for a bit but it's back to normal now, is that common?",
     "after my copaxone shot my chest went tight for 10 mins, then it went away and i feel fine now. what was that",
+    "tecfidera first week they gave me 120 mg then 240mg, confused why the dose changed",  # puzzled, not confused
+    "does ampyra raise seizure risk",
+    "The double vision I had last year cleared up after steroids. Could it come back?",
 ])
 def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
@@ -376,6 +379,8 @@ def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, ques
     "my husband's baclofen pump is beeping and he is getting very stiff",  # a failing baclofen pump
     "throat closing up after copaxone jab",  # an airway sign is urgent whoever it is about
     "slowly getting confused over weeks, on fingolimod, is this a relapse?",  # "on <drug>" is someone's own case
+    "my wife takes ampyra and just had a fit, shes awake now but confused",  # a seizure (stop dalfampridine)
+    "day 2 on gilenya, feel like im going to faint, pulse really slow",  # the heart slowing on an S1P drug
 ])
 def test_red_flags_written_in_other_forms_are_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is True
