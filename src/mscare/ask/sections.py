@@ -18,6 +18,7 @@ import yaml
 from mscare.ask.aspects import ExampleIndex, features, index_examples, label_scores
 from mscare.ask.lexicon import load_lexicon
 from mscare.content import FAST_LOADER, content_dir
+from mscare.content_cache import cached
 from mscare.passages import Passage
 from mscare.store import Hit, Store
 
@@ -43,11 +44,20 @@ def written_examples(root: Path | None = None) -> dict[str, list[str]]:
 
 
 def build_sections(store: Store) -> ExampleIndex:
-    headings = store.db.execute("SELECT DISTINCT ref, field FROM passages WHERE kind = 'topic' ORDER BY ref, field")
-    written = written_examples()
-    heads = synonym_heads()
-    return index_examples([(f"{slug}#{heading}", features(text, SHARED, heads)) for slug, heading in headings
-                           for text in [heading, *written.get(f"{slug}#{heading}", [])]])
+    """The bank from the index's section headings and the written examples; kept in the content cache, since
+    working out the features of some 2,000 examples is a good part of a short command's time."""
+    root = content_dir()
+    files = [*(root / "lexicon").glob("sections*.yaml"), root / "lexicon" / "synonyms.yaml",
+             *(root / "topics").glob("*.md"), Path(__file__), Path(__file__).with_name("aspects.py")]
+
+    def build() -> ExampleIndex:
+        headings = store.db.execute("SELECT DISTINCT ref, field FROM passages WHERE kind = 'topic' ORDER BY ref, field")
+        written = written_examples()
+        heads = synonym_heads()
+        return index_examples([(f"{slug}#{heading}", features(text, SHARED, heads)) for slug, heading in headings
+                               for text in [heading, *written.get(f"{slug}#{heading}", [])]])
+
+    return cached("sections", files, build)
 
 
 @lru_cache(maxsize=1)
