@@ -208,7 +208,8 @@ def test_questions_without_the_word_ms_are_answered_when_about_health(store: Sto
                      "can a UTI cause a pseudo-relapse?",  # a hyphenated term matched as written
                      "what are the signs of a stroke",  # its signs are part of the urgent advice, not another disease
                      "Does Gilenya affect your eyes? I read about macular oedema.",  # British spelling is not a name
-                     "How do I keep warm in winter when my feet are always a bit numb?"]:  # "winter": everyday
+                     "How do I keep warm in winter when my feet are always a bit numb?",  # "winter": everyday
+                     "My eyes get tired reading in the evening. Is that MS fatigue?"]:  # "MS fatigue" is no diagnosis
         assert not ask(store, question)["answer"]["refused"], question
 
 
@@ -277,6 +278,7 @@ def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Stor
     "tecfidera first week they gave me 120 mg then 240mg, confused why the dose changed",  # puzzled, not confused
     "does ampyra raise seizure risk",
     "The double vision I had last year cleared up after steroids. Could it come back?",
+    "My mum's MS leg weakness has been slowly getting worse over the years. Is that secondary progressive?",
 ])
 def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
@@ -381,6 +383,7 @@ def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, ques
     "slowly getting confused over weeks, on fingolimod, is this a relapse?",  # "on <drug>" is someone's own case
     "my wife takes ampyra and just had a fit, shes awake now but confused",  # a seizure (stop dalfampridine)
     "day 2 on gilenya, feel like im going to faint, pulse really slow",  # the heart slowing on an S1P drug
+    "My wife suddenly became confused half an hour ago and couldn't understand anything I said.",  # stroke signs
 ])
 def test_red_flags_written_in_other_forms_are_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is True

@@ -132,10 +132,15 @@ def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, le
     return not subject_unseen and any(health_covered([r], weights, lexicon) for r in ranked[:IN_DOMAIN_TOP])
 
 
+HEALTH_COVERED_SHARE = 0.5
+
+
 def health_covered(passages: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
-    """The question has health words and the passages mention every one of them ("dizzy", "stand up")."""
-    health = {t for t in weights.weights if is_health_word(t, lexicon)}
-    return bool(health) and health <= set().union(*(terms_covered(r, weights) for r in passages))
+    """The question has health words and the passages mention most of them, by weight ("dizzy", "stand up")."""
+    health = {t: w for t, w in weights.weights.items() if is_health_word(t, lexicon)}
+    covered = set().union(*(terms_covered(r, weights) for r in passages))
+    total = sum(health.values())
+    return bool(health) and sum(w for t, w in health.items() if t in covered) >= HEALTH_COVERED_SHARE * total
 
 
 def is_health_word(term: str, lexicon: Lexicon) -> bool:
