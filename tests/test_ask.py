@@ -209,7 +209,9 @@ def test_questions_without_the_word_ms_are_answered_when_about_health(store: Sto
                      "what are the signs of a stroke",  # its signs are part of the urgent advice, not another disease
                      "Does Gilenya affect your eyes? I read about macular oedema.",  # British spelling is not a name
                      "How do I keep warm in winter when my feet are always a bit numb?",  # "winter": everyday
-                     "My eyes get tired reading in the evening. Is that MS fatigue?"]:  # "MS fatigue" is no diagnosis
+                     "My eyes get tired reading in the evening. Is that MS fatigue?",  # "MS fatigue" is no diagnosis
+                     "do i need to take benadryl or steroids before my briumvi infusion?",  # a known everyday medicine
+                     "mirabegron (betmiga) for ms bladder - do they need to check my blood pressure?"]:
         assert not ask(store, question)["answer"]["refused"], question
 
 
@@ -308,6 +310,9 @@ def test_a_brand_question_is_answered_first_with_the_brands(store: Store) -> Non
     ("is dr smith at st mary's any good for ms", r"MS team|GP"),
     ("what does copaxone cost at cvs", r"pharmacy|insurer"),
     ("how do you take quarvelimab for ms", r"quarvelimab"),
+    ("my husband forgets words and is tired all the time, could he have ms?", r"diagnos"),
+    ("spasms worse this week, can i just up my baclofen to 30mg three times a day myself?", r"dose"),
+    ("which is better for ms care, the walton centre or queen square?", r"doctors or clinics"),
 ])
 def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, question: str, reason: str) -> None:
     reply = ask(store, question)["answer"]
@@ -384,6 +389,7 @@ def test_general_questions_with_sudden_in_them_are_not_urgent(store: Store, ques
     "my wife takes ampyra and just had a fit, shes awake now but confused",  # a seizure (stop dalfampridine)
     "day 2 on gilenya, feel like im going to faint, pulse really slow",  # the heart slowing on an S1P drug
     "My wife suddenly became confused half an hour ago and couldn't understand anything I said.",  # stroke signs
+    "sudden crushing chest pain and im short of breath, is this just the ms hug?",  # not to be taken for the hug
 ])
 def test_red_flags_written_in_other_forms_are_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is True

@@ -10,7 +10,7 @@ from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, retrieve, term_weights, terms_covered
 from mscare.ask.triage import flag_advice, red_flags
-from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, find_therapies, understand
+from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.stemming import stem
@@ -70,7 +70,7 @@ def check_question(text: str) -> str:
     return cleaned
 
 
-def refusal_reason(question: Question, lexicon: Lexicon, catalogue: Catalogue) -> tuple[str, dict[str, str]] | None:
+def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
     """Why a question should be declined, with the values its text needs, or None."""
     lower = question.lower
     if any(p.search(lower) for p in lexicon.patterns("false_friend")):
@@ -87,7 +87,7 @@ def refusal_reason(question: Question, lexicon: Lexicon, catalogue: Catalogue) -
             return key, {}
     if asks_about_unknown_drug(question):
         return "unknown_drug", {"name": question.unknown_names[0]}
-    if asks_about_other_condition(question, lexicon, catalogue):
+    if asks_about_other_condition(question, lexicon):
         return "other_condition", {}
     return None
 
@@ -96,16 +96,17 @@ ASKING = re.compile(r"\?|^(how|what|which|why|when|where|who|is|are|can|could|do
                     r"|\b(wonder|wondering|want to know|would like to know)\b")
 
 
-def asks_about_other_condition(question: Question, lexicon: Lexicon, catalogue: Catalogue) -> bool:
+def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
     """Another disease is what the question, or one question in it, is about ("...thanks. How is lupus treated?")."""
     terms = lexicon.refusals["other_condition"]["terms"]
     names = [re.compile(rf"\b{re.escape(t)}") for t in terms]
-    if not question.mentions_ms and not question.therapies:
+    if question.therapies:  # "mirabegron ... - do they check my blood pressure?" is about the MS medicine
+        return False
+    if not question.mentions_ms:
         return any(n.search(question.lower) for n in names)
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\s+-\s+", question.lower) if s.strip()]
     return len(sentences) > 1 and any(
-        ASKING.search(s) and any(n.search(s) for n in names) and not MS_MENTION.search(s)
-        and not find_therapies(s, catalogue) for s in sentences)
+        ASKING.search(s) and any(n.search(s) for n in names) and not MS_MENTION.search(s) for s in sentences)
 
 
 def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
@@ -232,7 +233,7 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     urgent_text = " ".join([URGENT_PREFIX] + [text for text, _ in advice]) if flags else ""
     urgent_sources = [s for _, sources in advice for s in sources]
 
-    reason = None if flags else refusal_reason(parsed, lexicon, catalogue)
+    reason = None if flags else refusal_reason(parsed, lexicon)
     ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
     if reason is None and not flags and not in_domain(parsed, ranked, term_weights(parsed, store, catalogue), lexicon):
         reason = ("off_topic", {})
