@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from mscare.ask.compose import draft_answer
@@ -98,22 +99,28 @@ ASKING = re.compile(r"\?|^(how|what|which|why|when|where|who|is|are|can|could|do
 
 def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
     """Another disease is what the question, or one question in it, is about ("...thanks. How is lupus treated?")."""
-    terms = lexicon.refusals["other_condition"]["terms"]
-    names = [re.compile(rf"\b{re.escape(t)}") for t in terms]
     if question.therapies:  # "mirabegron ... - do they check my blood pressure?" is about the MS medicine
         return False
+    names = condition_names(tuple(lexicon.refusals["other_condition"]["terms"]))
     if not question.mentions_ms:
-        return any(n.search(question.lower) for n in names)
+        return bool(names.search(question.lower))
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\s+-\s+", question.lower) if s.strip()]
     return len(sentences) > 1 and any(
-        ASKING.search(s) and any(n.search(s) for n in names) and not MS_MENTION.search(s) for s in sentences)
+        ASKING.search(s) and names.search(s) and not MS_MENTION.search(s) for s in sentences)
+
+
+@lru_cache(maxsize=4)
+def condition_names(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the other conditions' names, each matched at a word start ("epilep" finds "epileptic")."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")")
 
 
 def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
     """Is the question about MS care: a therapy, a drug class, MS itself, or a health word with matching content?
 
     A symptom question that does not say "MS" ("I feel dizzy when I stand up") is about MS care when one of the
-    best passages covers all its health words and the content knows every word of it (no "melatonin").
+    best passages mentions most of its health words and the content knows every word of it that is not an
+    everyday English word (no "melatonin").
     """
     if question.therapies or question.classes or question.mentions_ms:
         return True
@@ -238,8 +245,8 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     if reason is None and not flags and not in_domain(parsed, ranked, term_weights(parsed, store, catalogue), lexicon):
         reason = ("off_topic", {})
     draft = draft_answer(parsed, ranked, store=store, catalogue=catalogue, lexicon=lexicon)
-    # Weak: the chosen passages share little of the question, unless they mention every health word in it (a
-    # chatty question about "balance" when "knackered" is covered by the balance paragraph).
+    # Weak: the chosen passages share little of the question, unless they mention most of its health words (a
+    # chatty question about "balance" and "knackered" answered by the balance paragraph).
     weak = not draft.used or (max(r.coverage for r in draft.used) < MIN_COVERAGE
                               and not health_covered(draft.used, term_weights(parsed, store, catalogue), lexicon))
     if reason is None and not flags and not parsed.therapies and weak:
