@@ -78,9 +78,8 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
         return "false_friend", {}
     if any(p.search(lower) for p in lexicon.patterns("diagnosis")):
         return "diagnosis", {}
-    decision = lexicon.refusals["personal_decision"]
     if any(p.search(lower) for p in lexicon.patterns("personal_decision")) or (
-        question.therapies and any(re.search(p, lower) for p in decision.get("with_therapy", []))
+        question.therapies and any(p.search(lower) for p in lexicon.patterns("personal_decision", "with_therapy"))
     ):
         return "personal_decision", {}
     for key in ("personal_prognosis", "named_doctor", "shop_price"):

@@ -91,6 +91,7 @@ class Lexicon:
     rewrites: dict[str, str] = field(default_factory=dict)  # multi-word phrase -> its group's head word
     # phrase_index with each phrase as its words joined by single spaces, in the same order (for gram look-ups)
     phrase_grams: list[tuple[str, list[str]]] = field(default_factory=list)
+    compiled: dict[tuple[str, str], list[re.Pattern[str]]] = field(default_factory=dict)  # refusal patterns
 
     def __post_init__(self) -> None:
         for group in self.synonyms:
@@ -104,8 +105,12 @@ class Lexicon:
                 self.phrase_index[phrase.lower()] += [w for w in group if w.lower() != phrase.lower()]
         self.phrase_grams = [(" ".join(re.findall(r"[a-z0-9]+", p)), others) for p, others in self.phrase_index.items()]
 
-    def patterns(self, key: str) -> list[re.Pattern[str]]:
-        return [re.compile(p) for p in self.refusals.get(key, {}).get("patterns", [])]
+    def patterns(self, key: str, field_name: str = "patterns") -> list[re.Pattern[str]]:
+        """A refusal's patterns, compiled once (re's own cache is shared with the whole server and can overflow)."""
+        cached = self.compiled.get((key, field_name))
+        if cached is None:
+            cached = self.compiled[(key, field_name)] = compile_all(self.refusals.get(key, {}).get(field_name, []))
+        return cached
 
 
 def _load(path: Path) -> Any:
