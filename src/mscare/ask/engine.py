@@ -14,7 +14,6 @@ from mscare.ask.triage import flag_advice, red_flags
 from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
-from mscare.stemming import stem
 from mscare.store import Store, StoreVocabulary
 
 MIN_COVERAGE = 0.25
@@ -123,7 +122,7 @@ def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, le
     """
     if question.therapies or question.classes or question.mentions_ms:
         return True
-    health = any(is_health_word(w, lexicon) for w in [*weights.weights, *question.words])
+    health = any(lexicon.is_health_word(w) for w in [*weights.weights, *question.words])
     best = max((r.coverage for r in ranked[:IN_DOMAIN_TOP]), default=0.0)
     # The content is all about MS: a question it covers almost entirely is about MS even if it does not say so.
     if health and best >= HEALTH_MIN_COVERAGE:
@@ -144,15 +143,10 @@ HEALTH_COVERED_SHARE = 0.5
 
 def health_covered(passages: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
     """The question has health words and the passages mention most of them, by weight ("dizzy", "stand up")."""
-    health = {t: w for t, w in weights.weights.items() if is_health_word(t, lexicon)}
+    health = {t: w for t, w in weights.weights.items() if lexicon.is_health_word(t)}
     covered = set().union(*(terms_covered(r, weights) for r in passages))
     total = sum(health.values())
     return bool(health) and sum(w for t, w in health.items() if t in covered) >= HEALTH_COVERED_SHARE * total
-
-
-def is_health_word(term: str, lexicon: Lexicon) -> bool:
-    """A word of the health vocabulary, or a compound with one ("pseudo-relapse")."""
-    return any(stem(part) in lexicon.domain_stems for part in [term, *term.split("-")] if part)
 
 
 def off_record(question: Question, used: list[Ranked], store: Store, catalogue: Catalogue) -> bool:
@@ -241,13 +235,14 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
 
     reason = None if flags else refusal_reason(parsed, lexicon)
     ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
-    if reason is None and not flags and not in_domain(parsed, ranked, term_weights(parsed, store, catalogue), lexicon):
+    weights = term_weights(parsed, store, catalogue)
+    if reason is None and not flags and not in_domain(parsed, ranked, weights, lexicon):
         reason = ("off_topic", {})
     draft = draft_answer(parsed, ranked, store=store, catalogue=catalogue, lexicon=lexicon)
     # Weak: the chosen passages share little of the question, unless they mention most of its health words (a
     # chatty question about "balance" and "knackered" answered by the balance paragraph).
     weak = not draft.used or (max(r.coverage for r in draft.used) < MIN_COVERAGE
-                              and not health_covered(draft.used, term_weights(parsed, store, catalogue), lexicon))
+                              and not health_covered(draft.used, weights, lexicon))
     if reason is None and not flags and not parsed.therapies and weak:
         reason = ("low_confidence", {})
     if reason is None and not flags and parsed.therapies and off_record(parsed, draft.used, store, catalogue):

@@ -105,6 +105,10 @@ class Lexicon:
                 self.phrase_index[phrase.lower()] += [w for w in group if w.lower() != phrase.lower()]
         self.phrase_grams = [(" ".join(re.findall(r"[a-z0-9]+", p)), others) for p, others in self.phrase_index.items()]
 
+    def is_health_word(self, term: str) -> bool:
+        """A word of the health vocabulary (domain.yaml), or a compound with one ("pseudo-relapse")."""
+        return any(stem(part) in self.domain_stems for part in [term, *term.split("-")] if part)
+
     def patterns(self, key: str, field_name: str = "patterns") -> list[re.Pattern[str]]:
         """A refusal's patterns, compiled once (re's own cache is shared with the whole server and can overflow)."""
         cached = self.compiled.get((key, field_name))

@@ -87,7 +87,7 @@ def specificity(term: str, lexicon: Lexicon) -> float:
     """How much a question word says about its subject: 1 for health words, phrases and rare words, less for
     everyday English words, the more common the less."""
     zipf = lexicon.commonness.get(term)
-    if zipf is None or is_phrase(term) or stem(term) in lexicon.domain_stems:
+    if zipf is None or is_phrase(term) or lexicon.is_health_word(term):
         return 1.0
     share = min(1.0, max(0.0, (zipf - EVERYDAY_FROM) / (EVERYDAY_TO - EVERYDAY_FROM)))
     return 1.0 - (1.0 - EVERYDAY_FLOOR) * share
