@@ -103,6 +103,23 @@ def section_bank_problems(root: Path, topics: dict[str, Topic]) -> list[str]:
             if key not in headings]
 
 
+def triage_bank_problems(root: Path) -> list[str]:
+    """The look-alike bank names only known red flags, and its stored vectors were made from it and the model."""
+    import json
+
+    from mscare.ask.lexicon import load_lexicon
+    from mscare.ask.lookalike import bank_path, stored_key, vectors_key
+
+    flag_ids = {f.id for f in load_lexicon(root).red_flags}
+    rows = [json.loads(line) for line in bank_path(root).read_text(encoding="utf-8").splitlines() if line.strip()]
+    problems = [f"lexicon/triage_bank.jsonl: unknown red flag {flag!r}"
+                for flag in sorted({f for row in rows for f in row["flags"]} - flag_ids)]
+    if stored_key() != vectors_key(root=root):
+        problems.append("models/triage_bank.npz was not made from lexicon/triage_bank.jsonl and the shipped model: "
+                        "run scripts/make_triage_bank.py")
+    return problems
+
+
 def urgent_problems(root: Path, report: CheckReport, article: Topic | None) -> None:
     """urgent.yaml validates, covers every red flag the ask engine detects, and the urgent-help article
     gives each flag's advice in exactly urgent.yaml's words."""
@@ -185,6 +202,7 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
         )
     duplicate_sentences(root, list(topics.values()), report)
     report.problems += section_bank_problems(root, topics)
+    report.problems += triage_bank_problems(root)
     urgent_problems(root, report, topics.get(URGENT_ARTICLE))
     cited = {i for t in catalogue.therapies.values() for i in t.cited()}
     cited |= {i for t in topics.values() for i in t.cited()}

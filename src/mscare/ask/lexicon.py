@@ -55,6 +55,18 @@ class TriageRule:
 
 
 @dataclass(frozen=True)
+class Lookalike:
+    """How close a question must come to the red-flag examples: the mean similarity of its ``neighbours``
+    nearest red-flag examples must be at least ``floor`` and exceed that of its nearest calm ones by ``margin``;
+    never when one of the concepts in ``unless`` is found."""
+
+    neighbours: int
+    margin: float
+    floor: float
+    unless: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Triage:
     """Red-flag concepts (one compiled pattern each), therapy contexts and the rules over them."""
 
@@ -63,6 +75,7 @@ class Triage:
     rules: list[TriageRule]
     spellings: dict[str, str] = field(default_factory=dict)  # texting and shorthand -> the words they stand for
     spelled: re.Pattern[str] | None = None  # any of the spellings as a whole word or phrase, longest first
+    lookalike: Lookalike | None = None  # flags by resemblance to example questions, when no rule fires
 
     def respell(self, text: str) -> str:
         """Texting and shorthand written out ("cnt c" -> "cant see", "2day" -> "today"), whole words only."""
@@ -137,13 +150,20 @@ def load_triage(data: dict[str, Any]) -> Triage:
                         instead_of=r.get("instead_of", [])) for r in data["rules"]]
     contexts = {name: frozenset(ids) for name, ids in data.get("contexts", {}).items()}
     named = {c.removeprefix("not ") for r in rules for alt in r.alternatives for c in alt}
-    unknown = named - set(concepts) - set(contexts)
-    if unknown:
-        raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
     spellings = {str(k): str(v) for k, v in data.get("spellings", {}).items()}
     spelled = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(spellings, key=len, reverse=True))
                          + r")(?![a-z0-9])") if spellings else None
-    return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled)
+    lookalike = None
+    if settings := data.get("lookalike"):
+        lookalike = Lookalike(neighbours=int(settings["neighbours"]), margin=float(settings["margin"]),
+                              floor=float(settings["floor"]),
+                              unless=frozenset(settings.get("unless", [])))
+        named |= lookalike.unless
+    unknown = named - set(concepts) - set(contexts)
+    if unknown:
+        raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
+    return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled,
+                  lookalike=lookalike)
 
 
 @lru_cache(maxsize=4)

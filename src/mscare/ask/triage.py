@@ -48,13 +48,17 @@ def concepts_in(text: str, triage: Triage) -> set[str]:
     return {name for name, pattern in triage.concepts.items() if pattern.search(text)}
 
 
-def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
-    """The red flags a question describes, in lexicon order."""
-    triage = lexicon.triage
-    normalised = triage.respell(normalise(question.text or question.lower))
-    found = concepts_in(normalised, triage)
+def found_concepts(question: Question, triage: Triage) -> set[str]:
+    """The concepts a question mentions, with the contexts of the therapies it names."""
+    found = concepts_in(triage.respell(normalise(question.text or question.lower)), triage)
     therapies = set(question.therapies)
-    found |= {name for name, ids in triage.contexts.items() if ids & therapies}
+    return found | {name for name, ids in triage.contexts.items() if ids & therapies}
+
+
+def rule_flags(question: Question, lexicon: Lexicon, found: set[str] | None = None) -> list[RedFlag]:
+    """The red flags the triage rules raise for a question, in lexicon order."""
+    triage = lexicon.triage
+    found = found_concepts(question, triage) if found is None else found
     reported = bool({"report", "now"} & found) or question.personal or question.on_therapy \
         or describes(question.text or question.lower)
     raised: list[str] = []
@@ -65,6 +69,19 @@ def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
             raised.append(rule.flag)
     replaced = {old for rule in triage.rules if rule.flag in raised for old in rule.instead_of}
     return [f for f in lexicon.red_flags if f.id in raised and f.id not in replaced]
+
+
+def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
+    """The red flags a question describes: the rules', else the one its nearest example questions carry."""
+    found = found_concepts(question, lexicon.triage)
+    flags = rule_flags(question, lexicon, found)
+    settings = lexicon.triage.lookalike
+    if flags or settings is None or found & settings.unless:
+        return flags
+    from mscare.ask.lookalike import lookalike_flag  # numpy and onnxruntime load only when a question is asked
+
+    flag = lookalike_flag(question.text or question.lower, settings)
+    return [f for f in lexicon.red_flags if f.id == flag]
 
 
 def is_red_flag(question: Question, lexicon: Lexicon) -> bool:

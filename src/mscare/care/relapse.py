@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mscare.ask.lexicon import Lexicon
-from mscare.ask.triage import flag_advice, red_flags
+from mscare.ask.triage import flag_advice, rule_flags
 from mscare.ask.understand import Question
 
 RELAPSE_HOURS = 24
@@ -55,12 +55,13 @@ def check_relapse(answers: RelapseCheck, *, lexicon: Lexicon) -> RelapseResult:
     unknown = sorted(set(answers.red_flags) - set(red_flag_ids(lexicon)))
     if unknown:
         raise RelapseInputError(f"unknown red flag {unknown[0]!r}; choose from: {', '.join(red_flag_ids(lexicon))}")
-    # The triage rules read the answers as one description, so "--fever" with "legs weaker" is urgent too.
+    # The triage rules read the answers as one description, so "--fever" with "legs weaker" is urgent too. Not the
+    # look-alike bank: a new symptom lasting over a day is what this check sorts into relapse or not.
     told = " ".join([answers.symptoms] + [word for word, flag in (("fever", answers.fever),
                                                                    ("infection", answers.infection)) if flag])
     described = Question(text=told, lower=told.lower(), words=[], personal=True)
     flags = [f for f in lexicon.red_flags if f.id in answers.red_flags]
-    flags += [f for f in red_flags(described, lexicon) if f not in flags and not f.requires_therapy]
+    flags += [f for f in rule_flags(described, lexicon) if f not in flags and not f.requires_therapy]
     if flags:
         advice = [flag_advice(f) for f in flags]  # the one wording in care/urgent.yaml
         return RelapseResult(
