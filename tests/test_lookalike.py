@@ -1,5 +1,6 @@
-"""Red flags by resemblance: wordings no triage rule covers are flagged when they read like the bank's red-flag
-examples, never when the question says the symptom has passed; the shipped vectors match the bank and model."""
+"""Decisions by resemblance: red-flag wordings no triage rule covers are flagged when they read like the triage
+bank's red-flag examples, never when the question says the symptom has passed; personal questions no refusal
+pattern covers are declined when they read like the decline bank's; the shipped vectors match banks and model."""
 
 from __future__ import annotations
 
@@ -10,40 +11,48 @@ import numpy as np
 import pytest
 
 from mscare.ask.encoder import default_encoder
+from mscare.ask.engine import refusal_reason, rule_reason
 from mscare.ask.lexicon import Lookalike, load_lexicon
-from mscare.ask.lookalike import bank_path, default_bank, lookalike_flag, stored_key, vectors_key
-from mscare.ask.triage import red_flags, rule_flags
+from mscare.ask.lookalike import BANKS, bank_path, default_bank, nearest_label, stored_key, vectors_key
+from mscare.ask.triage import prepared, red_flags, rule_flags
 from mscare.ask.understand import understand
 from mscare.catalogue import default_catalogue
 from mscare.check import run_check
 
 
+def parse(question: str):
+    return understand(question, catalogue=default_catalogue(), lexicon=load_lexicon())
+
+
 def flags(question: str) -> tuple[list[str], list[str]]:
     """(what the rules raise, what triage raises) for a question."""
-    lexicon = load_lexicon()
-    parsed = understand(question, catalogue=default_catalogue(), lexicon=lexicon)
+    lexicon, parsed = load_lexicon(), parse(question)
     return [f.id for f in rule_flags(parsed, lexicon)], [f.id for f in red_flags(parsed, lexicon)]
 
 
+def in_bank(name: str, question: str) -> bool:
+    return any(json.loads(line)["text"] == question
+               for line in bank_path(name).read_text(encoding="utf-8").splitlines())
+
+
 @pytest.mark.parametrize("question", [
-    "since teatime my legs feel like they belong to someone else and I nearly fell twice",
+    "my knees keep folding under me today and I have to grab the wall",
     "woke up and my right leg just would not do what I told it, first time ever",
     "both legs went from under me this afternoon, new for me",
 ])
 def test_a_new_weakness_no_rule_words_is_flagged_by_resemblance(question: str) -> None:
-    bank = {json.loads(line)["text"] for line in bank_path().read_text(encoding="utf-8").splitlines()}
-    assert question not in bank
+    assert not in_bank("triage", question)
     assert flags(question) == ([], ["new-weakness"])
 
 
 def test_a_symptom_that_has_passed_is_not_flagged_however_close() -> None:
     question = "my legs gave way last month but that has cleared up now"
-    settings = load_lexicon().triage.lookalike
+    triage = load_lexicon().triage
+    settings = triage.lookalike
     assert settings is not None and "resolved" in settings.unless
-    no_exclusions = Lookalike(neighbours=settings.neighbours, margin=settings.margin, floor=settings.floor,
-                              unless=frozenset())
-    assert lookalike_flag(question, no_exclusions) is not None  # close enough on its own...
-    assert flags(question) == ([], [])  # ...but the rules' "resolved" concept stops it
+    no_exclusions = Lookalike(neighbours=settings.neighbours, margin=0.0, floor=settings.floor, unless=frozenset())
+    assert nearest_label(prepared(question, triage), no_exclusions, default_bank("triage")) is not None
+    assert flags(question) == ([], [])  # close enough on its own, but the rules' "resolved" concept stops it
 
 
 @pytest.mark.parametrize("question", [
@@ -52,17 +61,39 @@ def test_a_symptom_that_has_passed_is_not_flagged_however_close() -> None:
     "What does optic neuritis feel like?",
     "What is the weather tomorrow?",
     "who won the football",
+    "Been feeling low since the winter. Not suicidal, just flat. Could it be vitamin D?",
 ])
-def test_general_questions_are_not_flagged(question: str) -> None:
+def test_general_or_denied_questions_are_not_flagged(question: str) -> None:
     assert flags(question) == ([], [])
 
 
-def test_stored_vectors_were_made_from_the_bank_and_the_model() -> None:
-    assert stored_key() == vectors_key()
-    rows = bank_path().read_text(encoding="utf-8").splitlines()
-    bank = default_bank()
-    assert len(bank.red) + len(bank.calm) == len(rows)
-    assert len(bank.flags) == len(bank.red) > 1000
+@pytest.mark.parametrize(("question", "reason"), [
+    ("my sister keeps dropping cups and her hands tingle, is it MS like mum had?", "diagnosis"),
+])
+def test_a_personal_question_no_pattern_covers_is_declined_by_resemblance(question: str, reason: str) -> None:
+    lexicon = load_lexicon()
+    assert not in_bank("decline", question)
+    assert rule_reason(parse(question), lexicon) is None
+    assert refusal_reason(parse(question), lexicon) == (reason, {})
+
+
+@pytest.mark.parametrize("question", [
+    "what do people usually weigh up when choosing between infusions and tablets?",
+    "how is MS diagnosed?",
+    "What is the weather tomorrow?",
+])
+def test_general_questions_are_not_declined_by_resemblance(question: str) -> None:
+    reason = refusal_reason(parse(question), load_lexicon())
+    assert reason is None or reason[0] not in ("diagnosis", "personal_decision", "personal_prognosis")
+
+
+@pytest.mark.parametrize("name", BANKS)
+def test_stored_vectors_were_made_from_the_bank_and_the_model(name: str) -> None:
+    assert stored_key(name) == vectors_key(name)
+    rows = bank_path(name).read_text(encoding="utf-8").splitlines()
+    bank = default_bank(name)
+    assert len(bank.labelled) + len(bank.others) == len(rows)
+    assert len(bank.labels) == len(bank.labelled) > 250
 
 
 def test_encoder_gives_unit_vectors_closer_for_paraphrases() -> None:
@@ -74,8 +105,8 @@ def test_encoder_gives_unit_vectors_closer_for_paraphrases() -> None:
 
 def test_check_reports_a_bank_edited_without_new_vectors(content_copy: Path) -> None:
     bank = content_copy / "lexicon" / "triage_bank.jsonl"
-    bank.write_text(bank.read_text(encoding="utf-8") + json.dumps({"text": "new example", "flags": ["nope"]}) + "\n",
+    bank.write_text(bank.read_text(encoding="utf-8") + json.dumps({"text": "new example", "labels": ["nope"]}) + "\n",
                     encoding="utf-8")
     problems = run_check(content_copy).problems
-    assert any("unknown red flag 'nope'" in p for p in problems)
-    assert any("run scripts/make_triage_bank.py" in p for p in problems)
+    assert any("unknown label 'nope'" in p for p in problems)
+    assert any("triage_bank.npz" in p and "run scripts/make_banks.py" in p for p in problems)

@@ -103,20 +103,21 @@ def section_bank_problems(root: Path, topics: dict[str, Topic]) -> list[str]:
             if key not in headings]
 
 
-def triage_bank_problems(root: Path) -> list[str]:
-    """The look-alike bank names only known red flags, and its stored vectors were made from it and the model."""
-    import json
-
+def lookalike_bank_problems(root: Path) -> list[str]:
+    """Each look-alike bank names only known labels (red flags, decline reasons), and its stored vectors were made
+    from it and the shipped model."""
+    from mscare.ask.engine import DECLINE_REASONS
     from mscare.ask.lexicon import load_lexicon
-    from mscare.ask.lookalike import bank_path, stored_key, vectors_key
+    from mscare.ask.lookalike import read_rows, stored_key, vectors_key
 
-    flag_ids = {f.id for f in load_lexicon(root).red_flags}
-    rows = [json.loads(line) for line in bank_path(root).read_text(encoding="utf-8").splitlines() if line.strip()]
-    problems = [f"lexicon/triage_bank.jsonl: unknown red flag {flag!r}"
-                for flag in sorted({f for row in rows for f in row["flags"]} - flag_ids)]
-    if stored_key() != vectors_key(root=root):
-        problems.append("models/triage_bank.npz was not made from lexicon/triage_bank.jsonl and the shipped model: "
-                        "run scripts/make_triage_bank.py")
+    known = {"triage": {f.id for f in load_lexicon(root).red_flags}, "decline": set(DECLINE_REASONS)}
+    problems = []
+    for name, labels in known.items():
+        used = {label for row in read_rows(name, root) for label in row["labels"]}
+        problems += [f"lexicon/{name}_bank.jsonl: unknown label {label!r}" for label in sorted(used - labels)]
+        if stored_key(name) != vectors_key(name, root=root):
+            problems.append(f"models/{name}_bank.npz was not made from lexicon/{name}_bank.jsonl and the shipped "
+                            "model: run scripts/make_banks.py")
     return problems
 
 
@@ -202,7 +203,7 @@ def run_check(root: Path | None = None, *, today: date | None = None) -> CheckRe
         )
     duplicate_sentences(root, list(topics.values()), report)
     report.problems += section_bank_problems(root, topics)
-    report.problems += triage_bank_problems(root)
+    report.problems += lookalike_bank_problems(root)
     urgent_problems(root, report, topics.get(URGENT_ARTICLE))
     cited = {i for t in catalogue.therapies.values() for i in t.cited()}
     cited |= {i for t in topics.values() for i in t.cited()}

@@ -70,8 +70,26 @@ def check_question(text: str) -> str:
     return cleaned
 
 
+# The reasons a question may be declined for by resemblance to the decline bank's examples.
+DECLINE_REASONS = ("diagnosis", "personal_decision", "personal_prognosis", "named_doctor", "shop_price",
+                   "other_condition")
+
+
 def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
-    """Why a question should be declined, with the values its text needs, or None."""
+    """Why a question should be declined: the refusal patterns' reason, else the one its nearest example
+    questions carry (``lookalike`` in refusals.yaml), else None."""
+    reason = rule_reason(question, lexicon)
+    settings = lexicon.decline_lookalike
+    if reason is not None or settings is None:
+        return reason
+    from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
+
+    label = nearest_label(question.text or question.lower, settings, default_bank("decline"))
+    return (label, {}) if label in DECLINE_REASONS else None
+
+
+def rule_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
+    """Why the refusal patterns decline a question, with the values its text needs, or None."""
     lower = question.lower
     if any(p.search(lower) for p in lexicon.patterns("false_friend")):
         return "false_friend", {}

@@ -40,6 +40,9 @@ class RedFlag:
     requires_therapy: list[str]
 
 
+CONTRAST = "contrast"  # the concept of a message that sets a new problem against its history
+
+
 @dataclass(frozen=True)
 class TriageRule:
     """A red flag raised when every concept of one alternative is present and none it excludes ("not x")."""
@@ -50,7 +53,11 @@ class TriageRule:
     instead_of: list[str]
 
     def fires(self, found: set[str]) -> bool:
-        return any(all((c[4:] not in found) if c.startswith("not ") else (c in found) for c in alternative)
+        """One alternative's concepts are all found and none it excludes, unless the message sets something new
+        against its history ("my legs get slowly worse, but this is different"): then the exclusions do not count."""
+        contrasted = CONTRAST in found
+        return any(all((contrasted or c[4:] not in found) if c.startswith("not ") else (c in found)
+                       for c in alternative)
                    for alternative in self.alternatives)
 
 
@@ -76,10 +83,15 @@ class Triage:
     spellings: dict[str, str] = field(default_factory=dict)  # texting and shorthand -> the words they stand for
     spelled: re.Pattern[str] | None = None  # any of the spellings as a whole word or phrase, longest first
     lookalike: Lookalike | None = None  # flags by resemblance to example questions, when no rule fires
+    denied: re.Pattern[str] | None = None  # a symptom said to be absent ("no fever", "not suicidal")
 
     def respell(self, text: str) -> str:
         """Texting and shorthand written out ("cnt c" -> "cant see", "2day" -> "today"), whole words only."""
         return self.spelled.sub(lambda m: self.spellings[m.group(1)], text) if self.spelled else text
+
+    def undeny(self, text: str) -> str:
+        """The text without the symptoms it says are absent, so "no fever, just tired" mentions no fever."""
+        return self.denied.sub(" ", text) if self.denied else text
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,11 @@ class Lexicon:
     # phrase_index with each phrase as its words joined by single spaces, in the same order (for gram look-ups)
     phrase_grams: list[tuple[str, list[str]]] = field(default_factory=list)
     compiled: dict[tuple[str, str], list[re.Pattern[str]]] = field(default_factory=dict)  # refusal patterns
+
+    @property
+    def decline_lookalike(self) -> Lookalike | None:
+        """Declines by resemblance to example questions, when no refusal pattern fires (refusals.yaml)."""
+        return load_lookalike(self.refusals)
 
     def __post_init__(self) -> None:
         for group in self.synonyms:
@@ -138,6 +155,15 @@ def compile_all(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(p) for p in patterns]
 
 
+def load_lookalike(data: dict[str, Any]) -> Lookalike | None:
+    """A file's ``lookalike`` settings, if it has them."""
+    settings = data.get("lookalike")
+    if not settings:
+        return None
+    return Lookalike(neighbours=int(settings["neighbours"]), margin=float(settings["margin"]),
+                     floor=float(settings["floor"]), unless=frozenset(settings.get("unless", [])))
+
+
 def load_triage(data: dict[str, Any]) -> Triage:
     """Each concept's fragments as one pattern matched at a word start (whole words where the file says)."""
     whole = set(data.get("whole_words", []))
@@ -153,17 +179,17 @@ def load_triage(data: dict[str, Any]) -> Triage:
     spellings = {str(k): str(v) for k, v in data.get("spellings", {}).items()}
     spelled = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(spellings, key=len, reverse=True))
                          + r")(?![a-z0-9])") if spellings else None
-    lookalike = None
-    if settings := data.get("lookalike"):
-        lookalike = Lookalike(neighbours=int(settings["neighbours"]), margin=float(settings["margin"]),
-                              floor=float(settings["floor"]),
-                              unless=frozenset(settings.get("unless", [])))
+    lookalike = load_lookalike(data)
+    if lookalike:
         named |= lookalike.unless
     unknown = named - set(concepts) - set(contexts)
     if unknown:
         raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
+    denials = data.get("denials", [])
+    denied = (re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{d})" for d in denials) + r")(?![a-z0-9])")
+              if denials else None)
     return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled,
-                  lookalike=lookalike)
+                  lookalike=lookalike, denied=denied)
 
 
 @lru_cache(maxsize=4)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mscare.ask.lexicon import Lexicon, RedFlag, Triage
+from mscare.ask.lexicon import CONTRAST, Lexicon, RedFlag, Triage
 from mscare.ask.understand import Question
 from mscare.urgent import default_urgent
 
@@ -48,19 +48,31 @@ def concepts_in(text: str, triage: Triage) -> set[str]:
     return {name for name, pattern in triage.concepts.items() if pattern.search(text)}
 
 
+def prepared(text: str, triage: Triage) -> str:
+    """The text triage reads: normalised, texting written out, symptoms said to be absent removed."""
+    return triage.undeny(triage.respell(normalise(text)))
+
+
 def found_concepts(question: Question, triage: Triage) -> set[str]:
     """The concepts a question mentions, with the contexts of the therapies it names."""
-    found = concepts_in(triage.respell(normalise(question.text or question.lower)), triage)
+    found = concepts_in(prepared(question.text or question.lower, triage), triage)
     therapies = set(question.therapies)
     return found | {name for name, ids in triage.contexts.items() if ids & therapies}
+
+
+def reports_a_case(question: Question, found: set[str]) -> bool:
+    """The question describes a real person: it names one ("my", "she", "husband"), says "on <drug>", anchors
+    symptoms in time ("since this morning", "an hour after my shot") or is a statement long enough to be someone's
+    own case."""
+    return bool({"report", "now", "just_now"} & found) or question.personal or question.on_therapy \
+        or describes(question.text or question.lower)
 
 
 def rule_flags(question: Question, lexicon: Lexicon, found: set[str] | None = None) -> list[RedFlag]:
     """The red flags the triage rules raise for a question, in lexicon order."""
     triage = lexicon.triage
     found = found_concepts(question, triage) if found is None else found
-    reported = bool({"report", "now"} & found) or question.personal or question.on_therapy \
-        or describes(question.text or question.lower)
+    reported = reports_a_case(question, found)
     raised: list[str] = []
     for rule in triage.rules:
         if rule.report and not reported:
@@ -72,15 +84,17 @@ def rule_flags(question: Question, lexicon: Lexicon, found: set[str] | None = No
 
 
 def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
-    """The red flags a question describes: the rules', else the one its nearest example questions carry."""
+    """The red flags a question describes: the rules', else, for someone's own case, the one its nearest example
+    questions carry (a general question is left to the rules)."""
     found = found_concepts(question, lexicon.triage)
     flags = rule_flags(question, lexicon, found)
     settings = lexicon.triage.lookalike
-    if flags or settings is None or found & settings.unless:
+    excluded = bool(found & settings.unless) and CONTRAST not in found if settings else True
+    if flags or settings is None or excluded or not reports_a_case(question, found):
         return flags
-    from mscare.ask.lookalike import lookalike_flag  # numpy and onnxruntime load only when a question is asked
+    from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
 
-    flag = lookalike_flag(question.text or question.lower, settings)
+    flag = nearest_label(prepared(question.text or question.lower, lexicon.triage), settings, default_bank("triage"))
     return [f for f in lexicon.red_flags if f.id == flag]
 
 
