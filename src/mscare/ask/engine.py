@@ -10,7 +10,7 @@ from typing import Any
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, retrieve, term_weights, terms_covered
-from mscare.ask.triage import flag_advice, red_flags
+from mscare.ask.triage import flag_advice, prepared, red_flags
 from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
@@ -84,7 +84,8 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
         return reason
     from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
 
-    label = nearest_label(question.text or question.lower, settings, default_bank("decline"))
+    text = prepared(question.text or question.lower, lexicon.triage)
+    label = nearest_label(text, settings, default_bank("decline"))
     return (label, {}) if label in DECLINE_REASONS else None
 
 
@@ -151,8 +152,10 @@ def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, le
                                                       for t in terms_covered(r, weights))
            for r in ranked[:IN_DOMAIN_TOP]):
         return True
-    # A word the content never uses is what the question is about ("melatonin"), unless it is an everyday word.
-    subject_unseen = [t for t in weights.unseen if lexicon.commonness.get(t, 0.0) < EVERYDAY_UNSEEN]
+    # A word the content never uses is what the question is about ("melatonin"), unless it is an everyday word or
+    # texting for one ("nite").
+    subject_unseen = [t for t in weights.unseen if lexicon.commonness.get(t, 0.0) < EVERYDAY_UNSEEN
+                      and t not in lexicon.triage.spellings]
     return not subject_unseen and any(health_covered([r], weights, lexicon) for r in ranked[:IN_DOMAIN_TOP])
 
 

@@ -86,8 +86,9 @@ def nearest_mean(similarities: np.ndarray, k: int) -> float:
 
 
 def nearest_label(text: str, settings: Lookalike, bank: Bank) -> str | None:
-    """The label of the examples a text most resembles, or None when it is nearer unlabelled ones or near none."""
-    vector = default_encoder().embed([text])[0]
+    """The label of the examples a text most resembles, or None when it is nearer unlabelled ones or near none.
+    Both banks are compared with a question as triage reads it (``triage.prepared``), so it is encoded once."""
+    vector = default_encoder().embed_one(text)
     to_labelled, to_others = bank.labelled @ vector, bank.others @ vector
     k = settings.neighbours
     near = nearest_mean(to_labelled, k)
