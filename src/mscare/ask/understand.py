@@ -224,7 +224,7 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
     for word in question.terms:
         if len(word) < 5 or not word.isalpha() or word in known_words:
             continue
-        if vocabulary.known(other_spellings(word)):  # "oedema" where the content says "edema"
+        if vocabulary.known(other_spellings(word) + english_forms(word)):  # "oedema", "unmotivated", "hubbys"
             continue
         close = difflib.get_close_matches(normalise_name(word), list(catalogue.names), n=1, cutoff=NAME_CUTOFF)
         if close:
@@ -248,11 +248,30 @@ def other_spellings(word: str) -> list[str]:
         [word.replace(b, a) for a, b in BRITISH_AMERICAN if b in word and len(b) > 1]
 
 
+PREFIXES = ("un", "non", "dis", "mis", "re", "pre", "over", "under", "anti", "self")
+SUFFIXES = (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""), ("ness", ""),
+            ("ising", "ize"), ("ised", "ize"), ("ise", "ize"))
+WORD_END = 5  # a known word this long ending an unknown one names its kind ("norovirus", "seroconverted")
+
+
+def english_forms(word: str) -> list[str]:
+    """The word without an English prefix or ending ("unmotivated" -> "motivated", "hubbys" -> "hubby"): an English
+    word in another form is not a drug name."""
+    bases = [word[len(p):] for p in PREFIXES if word.startswith(p) and len(word) - len(p) >= 4]
+    bases += [word[:-len(end)] + new for end, new in SUFFIXES if word.endswith(end) and len(word) - len(end) >= 4]
+    return bases + [b[:-len(end)] + new for b in bases for end, new in SUFFIXES
+                    if b.endswith(end) and len(b) - len(end) >= 4]
+
+
 def is_compound(word: str, vocabulary: Vocabulary) -> bool:
-    """Two known words run together ("bloodwork", "painkillers") are not a drug name."""
+    """Two known words run together ("bloodwork", "painkillers"), or a word ending in a known word of five letters
+    or more ("norovirus", "papilloedema"), are not a drug name."""
     splits = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
-    known = vocabulary.known([part for pair in splits for part in pair])
-    return any(a in known and (b in known or b.rstrip("s") in known) for a, b in splits)
+    ends = [b for _, b in splits if len(b) >= WORD_END]
+    known = vocabulary.known([part for pair in splits for part in pair] + [e.rstrip("s") for e in ends]
+                             + [f for e in ends for f in other_spellings(e)])
+    return any(a in known and (b in known or b.rstrip("s") in known) for a, b in splits) or any(
+        e in known or e.rstrip("s") in known or any(f in known for f in other_spellings(e)) for e in ends)
 
 
 def asks_about_unknown_drug(question: Question) -> bool:
