@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+from threadpoolctl import threadpool_limits
 from tokenizers import Tokenizer
 
 MAX_TOKENS = 128  # questions are at most 1,000 characters; the model was trained on 128-token inputs
@@ -65,4 +66,7 @@ class Encoder:
 
 @lru_cache(maxsize=1)
 def default_encoder() -> Encoder:
+    """The process's encoder. numpy's BLAS is kept to one thread: comparing one question with a bank is a small
+    product that threads only slow down, and a server already answers on as many threads as it has cores."""
+    threadpool_limits(limits=1, user_api="blas")
     return Encoder(models_dir())

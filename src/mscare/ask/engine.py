@@ -10,7 +10,7 @@ from typing import Any
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, retrieve, term_weights, terms_covered
-from mscare.ask.triage import flag_advice, prepared, red_flags
+from mscare.ask.triage import flag_advice, found_concepts, prepared, red_flags, reports_a_case
 from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
@@ -76,11 +76,13 @@ DECLINE_REASONS = ("diagnosis", "personal_decision", "personal_prognosis", "name
 
 
 def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
-    """Why a question should be declined: the refusal patterns' reason, else the one its nearest example
-    questions carry (``lookalike`` in refusals.yaml), else None."""
+    """Why a question should be declined: the refusal patterns' reason, else, for a question about someone's own
+    case (what is declined is personal), the one its nearest example questions carry (``lookalike`` in
+    refusals.yaml), else None."""
     reason = rule_reason(question, lexicon)
     settings = lexicon.decline_lookalike
-    if reason is not None or settings is None:
+    if reason is not None or settings is None or not reports_a_case(question, found_concepts(question,
+                                                                                             lexicon.triage)):
         return reason
     from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
 

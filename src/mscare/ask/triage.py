@@ -89,8 +89,9 @@ def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
     found = found_concepts(question, lexicon.triage)
     flags = rule_flags(question, lexicon, found)
     settings = lexicon.triage.lookalike
-    excluded = bool(found & settings.unless) and CONTRAST not in found if settings else True
-    if flags or settings is None or excluded or not reports_a_case(question, found):
+    if flags or settings is None or not reports_a_case(question, found):
+        return flags
+    if found & settings.unless and CONTRAST not in found:  # a symptom that has passed, unless something is new
         return flags
     from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
 
