@@ -211,7 +211,10 @@ def test_questions_without_the_word_ms_are_answered_when_about_health(store: Sto
                      "How do I keep warm in winter when my feet are always a bit numb?",  # "winter": everyday
                      "My eyes get tired reading in the evening. Is that MS fatigue?",  # "MS fatigue" is no diagnosis
                      "do i need to take benadryl or steroids before my briumvi infusion?",  # a known everyday medicine
-                     "mirabegron (betmiga) for ms bladder - do they need to check my blood pressure?"]:
+                     "mirabegron (betmiga) for ms bladder - do they need to check my blood pressure?",
+                     # a symptom MS can cause, told as a story ("numb", "weak"): about MS care without saying so
+                     "Do I need to be careful with hot water bottles? My shins are numb and I worry I won't feel it.",
+                     "Double vision when I'm really knackered, been like that for years. Anything that helps?"]:
         assert not ask(store, question)["answer"]["refused"], question
 
 

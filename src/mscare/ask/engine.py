@@ -137,11 +137,14 @@ def condition_names(terms: tuple[str, ...]) -> re.Pattern[str]:
 def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
     """Is the question about MS care: a therapy, a drug class, MS itself, or a health word with matching content?
 
-    A symptom question that does not say "MS" ("I feel dizzy when I stand up") is about MS care when one of the
+    A question that describes a symptom MS can cause (``symptoms`` in triage.yaml: "my legs went wobbly") is about
+    MS care. Another symptom question that does not say "MS" ("I feel dizzy when I stand up") is when one of the
     best passages mentions most of its health words and the content knows every word of it that is not an
     everyday English word (no "melatonin").
     """
     if question.therapies or question.classes or question.mentions_ms:
+        return True
+    if found_concepts(question, lexicon.triage) & lexicon.triage.symptoms:  # it describes a symptom MS can cause
         return True
     health = any(lexicon.is_health_word(w) for w in [*weights.weights, *question.words])
     best = max((r.coverage for r in ranked[:IN_DOMAIN_TOP]), default=0.0)

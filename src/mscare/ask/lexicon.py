@@ -84,6 +84,7 @@ class Triage:
     spelled: re.Pattern[str] | None = None  # any of the spellings as a whole word or phrase, longest first
     lookalike: Lookalike | None = None  # flags by resemblance to example questions, when no rule fires
     denied: re.Pattern[str] | None = None  # a symptom said to be absent ("no fever", "not suicidal")
+    symptoms: frozenset[str] = frozenset()  # concepts that are symptoms MS can cause
 
     def respell(self, text: str) -> str:
         """Texting and shorthand written out ("cnt c" -> "cant see", "2day" -> "today"), whole words only."""
@@ -188,8 +189,11 @@ def load_triage(data: dict[str, Any]) -> Triage:
     denials = data.get("denials", [])
     denied = (re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{d})" for d in denials) + r")(?![a-z0-9])")
               if denials else None)
+    symptoms = frozenset(data.get("symptoms", []))
+    if symptoms - set(concepts):
+        raise ValueError(f"triage.yaml: symptoms name unknown concepts: {', '.join(sorted(symptoms - set(concepts)))}")
     return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled,
-                  lookalike=lookalike, denied=denied)
+                  lookalike=lookalike, denied=denied, symptoms=symptoms)
 
 
 @lru_cache(maxsize=4)
