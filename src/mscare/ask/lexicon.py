@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -52,7 +53,7 @@ class TriageRule:
     report: bool
     instead_of: list[str]
 
-    def fires(self, found: set[str]) -> bool:
+    def fires(self, found: AbstractSet[str]) -> bool:
         """One alternative's concepts are all found and none it excludes, unless the message sets something new
         against its history ("my legs get slowly worse, but this is different"): then the exclusions do not count."""
         contrasted = CONTRAST in found

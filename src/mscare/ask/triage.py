@@ -53,14 +53,17 @@ def prepared(text: str, triage: Triage) -> str:
     return triage.undeny(triage.respell(normalise(text)))
 
 
-def found_concepts(question: Question, triage: Triage) -> set[str]:
-    """The concepts a question mentions, with the contexts of the therapies it names."""
-    found = concepts_in(prepared(question.text or question.lower, triage), triage)
-    therapies = set(question.therapies)
-    return found | {name for name, ids in triage.contexts.items() if ids & therapies}
+def found_concepts(question: Question, triage: Triage) -> frozenset[str]:
+    """The concepts a question mentions, with the contexts of the therapies it names (kept on the question: triage,
+    the decline bank and the domain check all ask)."""
+    if question.concepts is None:
+        found = concepts_in(prepared(question.text or question.lower, triage), triage)
+        therapies = set(question.therapies)
+        question.concepts = frozenset(found | {name for name, ids in triage.contexts.items() if ids & therapies})
+    return question.concepts
 
 
-def reports_a_case(question: Question, found: set[str]) -> bool:
+def reports_a_case(question: Question, found: frozenset[str]) -> bool:
     """The question describes a real person: it names one ("my", "she", "husband"), says "on <drug>", anchors
     symptoms in time ("since this morning", "an hour after my shot") or is a statement long enough to be someone's
     own case."""
@@ -68,7 +71,7 @@ def reports_a_case(question: Question, found: set[str]) -> bool:
         or describes(question.text or question.lower)
 
 
-def rule_flags(question: Question, lexicon: Lexicon, found: set[str] | None = None) -> list[RedFlag]:
+def rule_flags(question: Question, lexicon: Lexicon, found: frozenset[str] | None = None) -> list[RedFlag]:
     """The red flags the triage rules raise for a question, in lexicon order."""
     triage = lexicon.triage
     found = found_concepts(question, triage) if found is None else found

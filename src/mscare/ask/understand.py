@@ -47,6 +47,7 @@ class Question:
     mentions_ms: bool = False
     personal: bool = False
     on_therapy: bool = False  # "on fingolimod", "taking Tysabri": someone's own treatment
+    concepts: frozenset[str] | None = None  # the triage concepts it mentions, found once on first use
 
     def has_intent(self, *names: str) -> bool:
         return any(n in self.intents for n in names)
