@@ -64,9 +64,10 @@ class TriageRule:
 
 @dataclass(frozen=True)
 class Lookalike:
-    """How close a question must come to the red-flag examples: the mean similarity of its ``neighbours``
-    nearest red-flag examples must be at least ``floor`` and exceed that of its nearest calm ones by ``margin``;
-    never when one of the concepts in ``unless`` is found."""
+    """How close a question must come to a look-alike bank's labelled examples (red flags, or questions to
+    decline): the mean similarity of its ``neighbours`` nearest labelled examples must be at least ``floor`` and
+    exceed that of its nearest unlabelled ones (calm, or to be answered) by ``margin``; never when one of the
+    triage concepts in ``unless`` is found."""
 
     neighbours: int
     margin: float
