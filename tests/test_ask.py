@@ -202,6 +202,13 @@ def test_a_class_question_answers_from_a_member_record(store: Store) -> None:
     assert result["passages"][0]["id"].endswith(":mechanism")
 
 
+def test_a_class_question_answers_the_aspect_asked(store: Store) -> None:
+    # "injections" is also an administration cue; the aspect asked (side effects) decides the member field
+    result = ask(store, "since starting interferon injections I feel really down, could the drug be causing it")
+    assert not result["answer"]["refused"]
+    assert result["passages"][0]["id"].split(":")[2] in {"common_side_effects", "key_risks", "boxed_warning"}
+
+
 def test_questions_without_the_word_ms_are_answered_when_about_health(store: Store) -> None:
     for question in ["how can I manage fatigue?", "are there natural remedies?", "what helps with bladder urgency?",
                      "I sometimes feel dizzy when I stand up too fast",  # every health word covered by one passage

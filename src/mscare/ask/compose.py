@@ -148,11 +148,18 @@ def reading_order(ranked: Ranked, best: Ranked) -> tuple[int, str, int]:
 
 
 def class_draft(question: Question, ranked: list[Ranked], lexicon: Lexicon) -> list[Ranked]:
-    """For a drug class ("how do interferons work?"): the best-matching member field, then a topic paragraph."""
+    """For a drug class ("how do interferons work?"): the best-matching member field, then a topic paragraph. The
+    fields are those of the aspect asked ("could interferon be making me feel down?": side effects), else of the
+    question's intents."""
     members = {t for c in question.classes for t in c.therapies}
-    fields = wanted_fields(question, lexicon, DEFAULT_FIELDS[:1])
-    fitting = [r for r in ranked if r.passage.kind == "therapy" and r.passage.ref in members
-               and r.passage.field.split(".")[0] in fields]
+    bank = load_bank()
+    by_aspect = [f for a in question.aspects for f in bank.aspects[a].fields]
+    fitting: list[Ranked] = []
+    for fields in (by_aspect, wanted_fields(question, lexicon, DEFAULT_FIELDS[:1])):
+        fitting = [r for r in ranked if r.passage.kind == "therapy" and r.passage.ref in members
+                   and r.passage.field.split(".")[0] in fields]
+        if fitting:
+            break
     if not fitting:
         return []
     best = max(fitting, key=lambda r: (r.coverage, r.score))
