@@ -81,9 +81,10 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
     refusals.yaml), else None."""
     reason = rule_reason(question, lexicon)
     settings = lexicon.decline_lookalike
-    if reason is not None or settings is None or not reports_a_case(question, found_concepts(question,
-                                                                                             lexicon.triage)):
+    if reason is not None or settings is None:
         return reason
+    if not reports_a_case(question, found_concepts(question, lexicon.triage)):  # what is declined is personal
+        return None
     from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
 
     text = prepared(question.text or question.lower, lexicon.triage)
@@ -137,7 +138,7 @@ def condition_names(terms: tuple[str, ...]) -> re.Pattern[str]:
 def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
     """Is the question about MS care: a therapy, a drug class, MS itself, or a health word with matching content?
 
-    A question that describes a symptom MS can cause (``symptoms`` in triage.yaml: "my legs went wobbly") is about
+    A question that describes a symptom MS can cause (``symptoms`` in triage.yaml: "my shins are numb") is about
     MS care. Another symptom question that does not say "MS" ("I feel dizzy when I stand up") is when one of the
     best passages mentions most of its health words and the content knows every word of it that is not an
     everyday English word (no "melatonin").

@@ -120,11 +120,8 @@ class Lexicon:
     # phrase_index with each phrase as its words joined by single spaces, in the same order (for gram look-ups)
     phrase_grams: list[tuple[str, list[str]]] = field(default_factory=list)
     compiled: dict[tuple[str, str], list[re.Pattern[str]]] = field(default_factory=dict)  # refusal patterns
-
-    @property
-    def decline_lookalike(self) -> Lookalike | None:
-        """Declines by resemblance to example questions, when no refusal pattern fires (refusals.yaml)."""
-        return load_lookalike(self.refusals)
+    # declines by resemblance to example questions, when no refusal pattern fires (refusals.yaml)
+    decline_lookalike: Lookalike | None = None
 
     def __post_init__(self) -> None:
         for group in self.synonyms:
@@ -216,10 +213,11 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
     ]
     classes = [DrugClass(names=c["names"], label=c["label"], therapies=c["therapies"])
                for c in _load(folder / "classes.yaml")]
+    refusals = _load(folder / "refusals.yaml")
     return Lexicon(
         synonyms=_load(folder / "synonyms.yaml"), classes=classes, intents=intents, red_flags=flags,
         triage=load_triage(_load(folder / "triage.yaml")),
-        refusals=_load(folder / "refusals.yaml"),
+        refusals=refusals, decline_lookalike=load_lookalike(refusals),
         stopwords=frozenset(_load(folder / "stopwords.yaml")),
         domain_stems=frozenset(stem(str(w)) for w in _load(folder / "domain.yaml")),
         commonness=load_commonness(folder / "common_words.txt"),
