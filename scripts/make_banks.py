@@ -5,8 +5,9 @@ labelled with the red flags the triage rules raise for it (or, when they raise n
 for; an urgent question with neither is left out), beside the other questions and the written section and aspect
 examples as calm ones. The decline bank: the questions to decline, each labelled with the reason the refusal
 patterns give (or, when they give none or another one, the reason of the nearest labelled example), beside the
-questions to answer and the written examples. The vectors (``models/<bank>_bank.npz``) are the shipped encoder's,
-keyed by the bank file and the model, so ``mscare check`` can tell a stale pair.
+questions to answer and the written examples. Each bank's score is fitted on all its examples' vectors (the
+shipped encoder's) and stored with the labelled examples' vectors in ``models/<bank>_bank.npz``, keyed by the bank
+file and the model, so ``mscare check`` can tell a stale pair.
 
     python scripts/make_banks.py
 """
@@ -54,7 +55,7 @@ def write_bank(name: str, rows: dict[str, list[str]], vectors: np.ndarray) -> No
     path = bank_path(name)
     path.write_text("".join(json.dumps({"text": t, "labels": labels}) + "\n" for t, labels in rows.items()),
                     encoding="utf-8")
-    save_vectors(name, vectors)
+    save_vectors(name, vectors, list(rows.values()))
     labelled = sum(1 for labels in rows.values() if labels)
     print(f"{name}: {len(rows)} examples ({labelled} labelled) -> {path}")  # noqa: T201 - a script reports
 

@@ -4,6 +4,7 @@ pattern covers are declined when they read like the decline bank's; the shipped 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from mscare.ask.encoder import default_encoder
 from mscare.ask.engine import refusal_reason, rule_reason
 from mscare.ask.lexicon import Lookalike, load_lexicon
-from mscare.ask.lookalike import BANKS, bank_path, default_bank, nearest_label, stored_key, vectors_key
+from mscare.ask.lookalike import BANKS, bank_path, default_bank, fit_score, nearest_label, stored_key, vectors_key
 from mscare.ask.triage import prepared, red_flags, rule_flags
 from mscare.ask.understand import understand
 from mscare.catalogue import default_catalogue
@@ -50,7 +51,8 @@ def test_a_symptom_that_has_passed_is_not_flagged_however_close() -> None:
     triage = load_lexicon().triage
     settings = triage.lookalike
     assert settings is not None and "resolved" in settings.unless
-    no_exclusions = Lookalike(neighbours=settings.neighbours, margin=0.0, floor=settings.floor, unless=frozenset())
+    no_exclusions = Lookalike(neighbours=settings.neighbours, floor=settings.floor, margin=0.0, threshold=None,
+                              unless=frozenset())
     assert nearest_label(prepared(question, triage), no_exclusions, default_bank("triage")) is not None
     assert flags(question) == ([], [])  # close enough on its own, but the rules' "resolved" concept stops it
 
@@ -75,6 +77,34 @@ def test_a_personal_question_no_pattern_covers_is_declined_by_resemblance(questi
     assert not in_bank("decline", question)
     assert rule_reason(parse(question), lexicon) is None
     assert refusal_reason(parse(question), lexicon) == (reason, {})
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("thinking of ditching tysabri after 6 yrs, jcv is 1.2 now. madness or sensible?", "personal_decision"),
+    ("would you go on lemtrada if you had two kids under 5?", "personal_decision"),
+    ("dad's 68, had ms 30 years. is he likely to see 80?", "personal_prognosis"),
+])
+def test_the_learned_score_declines_what_the_nearest_examples_leave_open(question: str, reason: str) -> None:
+    lexicon = load_lexicon()
+    settings = lexicon.decline_lookalike
+    assert settings is not None and settings.threshold is not None
+    text = prepared(parse(question).lower, lexicon.triage)
+    nearest_only = dataclasses.replace(settings, threshold=None)
+    assert not in_bank("decline", question) and rule_reason(parse(question), lexicon) is None
+    assert nearest_label(text, nearest_only, default_bank("decline")) is None
+    assert refusal_reason(parse(question), lexicon) == (reason, {})
+
+
+def test_the_fitted_score_tells_the_classes_apart() -> None:
+    rng = np.random.default_rng(0)
+    centre = rng.normal(size=384)
+    points = np.vstack([centre + rng.normal(size=(40, 384)), -centre + rng.normal(size=(200, 384))])
+    points /= np.linalg.norm(points, axis=1, keepdims=True)
+    labelled = np.arange(240) < 40
+    weights, bias = fit_score(points.astype(np.float32), labelled)
+    scores = 1 / (1 + np.exp(-(points @ weights + bias)))
+    assert (scores[labelled] > 0.5).all() and (scores[~labelled] < 0.5).all()
+    assert np.array_equal(weights, fit_score(points.astype(np.float32), labelled)[0])  # deterministic
 
 
 @pytest.mark.parametrize("question", [

@@ -64,14 +64,16 @@ class TriageRule:
 
 @dataclass(frozen=True)
 class Lookalike:
-    """How close a question must come to a look-alike bank's labelled examples (red flags, or questions to
-    decline): the mean similarity of its ``neighbours`` nearest labelled examples must be at least ``floor`` and
-    exceed that of its nearest unlabelled ones (calm, or to be answered) by ``margin``; never when one of the
-    triage concepts in ``unless`` is found."""
+    """When a question counts as one of a look-alike bank's labelled examples (red flags, or questions to
+    decline): the mean similarity of its ``neighbours`` nearest labelled examples is at least ``floor`` and exceeds
+    that of its nearest unlabelled ones (calm, or to be answered) by ``margin``, or, when a ``threshold`` (0-1) is
+    set, the bank's learned score for it reaches it; never when one of the triage concepts in ``unless`` is found.
+    Its label is the one most of those nearest labelled examples carry."""
 
     neighbours: int
-    margin: float
     floor: float
+    margin: float
+    threshold: float | None
     unless: frozenset[str]
 
 
@@ -160,8 +162,10 @@ def load_lookalike(data: dict[str, Any]) -> Lookalike | None:
     settings = data.get("lookalike")
     if not settings:
         return None
-    return Lookalike(neighbours=int(settings["neighbours"]), margin=float(settings["margin"]),
-                     floor=float(settings["floor"]), unless=frozenset(settings.get("unless", [])))
+    return Lookalike(neighbours=int(settings["neighbours"]), floor=float(settings["floor"]),
+                     margin=float(settings["margin"]),
+                     threshold=float(settings["threshold"]) if "threshold" in settings else None,
+                     unless=frozenset(settings.get("unless", [])))
 
 
 def load_triage(data: dict[str, Any]) -> Triage:

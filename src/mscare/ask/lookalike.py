@@ -3,11 +3,14 @@
 Two banks, each a file of example questions with labels (``content/lexicon/<bank>_bank.jsonl``): ``triage``
 holds red-flag questions, each with the red flags the rules raise for it, beside calm questions on the same
 subjects (old or passing symptoms, general questions); ``decline`` holds questions to decline, each with its
-reason (diagnosis, a personal choice or prognosis...), beside general questions to answer. A question whose
-nearest labelled examples are close enough (``floor``) and closer than its nearest unlabelled ones by more than
-a margin gets the label most of those examples carry. This catches wordings the rules lack ("legs giving way.
-new. 2 days", "what would you do in my shoes?"). The settings are data (``lookalike`` in ``triage.yaml`` and
-``refusals.yaml``); the vectors are the shipped encoder's, kept in ``models/<bank>_bank.npz`` and rebuilt by
+reason (diagnosis, a personal choice or prognosis...), beside general questions to answer. A question resembles
+a bank's labelled examples when its nearest labelled examples are close enough (``floor``) and closer than its
+nearest unlabelled ones by more than a margin, or when the bank's learned score reaches a threshold: a linear score
+over sentence vectors fitted to tell the labelled examples from the others (logistic regression, both classes
+as they come), which reaches wordings whose nearest examples are mixed. It then gets the label most of those
+nearest labelled examples carry. This catches wordings the rules lack ("legs giving way. new. 2 days", "what would
+you do in my shoes?"). The settings are data (``lookalike`` in ``triage.yaml`` and ``refusals.yaml``); the vectors
+(the shipped encoder's), labels and score are kept in ``models/<bank>_bank.npz``, rebuilt by
 ``scripts/make_banks.py``.
 """
 
@@ -28,6 +31,7 @@ from mscare.ask.lexicon import Lookalike
 from mscare.content import content_dir
 
 BANKS = ("triage", "decline")
+FIT_SCALE, FIT_RATE, FIT_L2, FIT_STEPS = 10.0, 0.5, 1e-5, 4000
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class Bank:
     labelled: np.ndarray  # one unit vector per labelled example
     labels: list[list[str]]  # the labels of each labelled example
     others: np.ndarray  # the unlabelled examples (calm, or to be answered)
+    weights: np.ndarray  # the score: sigmoid(weights . vector + bias)
+    bias: float
+
+    def score(self, vector: np.ndarray) -> float:
+        return float(1 / (1 + np.exp(-(vector @ self.weights + self.bias))))
 
 
 def bank_path(name: str, root: Path | None = None) -> Path:
@@ -59,8 +68,26 @@ def vectors_key(name: str, root: Path | None = None) -> str:
     return digest(bank_path(name, root)) + "-" + digest(models_dir() / MODEL_FILE)
 
 
-def save_vectors(name: str, vectors: np.ndarray) -> None:
-    np.savez_compressed(vectors_path(name), vectors=vectors.astype(np.float16), key=vectors_key(name))
+def fit_score(vectors: np.ndarray, labelled: np.ndarray) -> tuple[np.ndarray, float]:
+    """A logistic regression telling labelled vectors from the others, by plain gradient descent from zero
+    (deterministic, so a rebuilt bank gives the same score). The classes keep their share of the bank, so a score
+    of 0.5 already means a question reads more like the few labelled examples than like the many others."""
+    x = vectors.astype(np.float64) * FIT_SCALE  # unit vectors: scaled so the logits can spread
+    y = labelled.astype(np.float64)
+    weights, bias = np.zeros(x.shape[1]), 0.0
+    for _ in range(FIT_STEPS):
+        error = 1 / (1 + np.exp(-(x @ weights + bias))) - y
+        weights -= FIT_RATE * (x.T @ error / len(y) + FIT_L2 * weights)
+        bias -= FIT_RATE * float(error.mean())
+    return (weights * FIT_SCALE).astype(np.float32), bias
+
+
+def save_vectors(name: str, vectors: np.ndarray, labels: list[list[str]]) -> None:
+    """Store a bank's vectors and labels ("a|b", "" for none), with its score fitted on them."""
+    weights, bias = fit_score(vectors, np.array([bool(row) for row in labels]))
+    np.savez_compressed(vectors_path(name), vectors=vectors.astype(np.float16),
+                        labels=np.array(["|".join(row) for row in labels]), weights=weights, bias=np.float32(bias),
+                        key=vectors_key(name))
 
 
 def stored_key(name: str) -> str:
@@ -70,15 +97,12 @@ def stored_key(name: str) -> str:
 
 @lru_cache(maxsize=len(BANKS))
 def default_bank(name: str) -> Bank:
-    """A bank with its stored vectors (``mscare check`` makes sure they were made from the bank file)."""
-    rows = read_rows(name)
+    """A bank as stored (``mscare check`` makes sure it was made from the bank file)."""
     with np.load(vectors_path(name)) as data:
-        vectors = data["vectors"].astype(np.float32)
-    if len(vectors) != len(rows):
-        raise ValueError(f"{vectors_path(name).name} does not match {bank_path(name).name}: run scripts/make_banks.py")
-    labelled = [i for i, row in enumerate(rows) if row["labels"]]
-    others = [i for i, row in enumerate(rows) if not row["labels"]]
-    return Bank(labelled=vectors[labelled], labels=[list(rows[i]["labels"]) for i in labelled], others=vectors[others])
+        vectors, labels = data["vectors"].astype(np.float32), [str(x) for x in data["labels"]]
+        labelled = np.array([bool(x) for x in labels])
+        return Bank(labelled=vectors[labelled], labels=[x.split("|") for x in labels if x], others=vectors[~labelled],
+                    weights=data["weights"], bias=float(data["bias"]))
 
 
 def nearest_mean(similarities: np.ndarray, k: int) -> float:
@@ -86,14 +110,15 @@ def nearest_mean(similarities: np.ndarray, k: int) -> float:
 
 
 def nearest_label(text: str, settings: Lookalike, bank: Bank) -> str | None:
-    """The label of the examples a text most resembles, or None when it is nearer unlabelled ones or near none.
+    """The label of the examples a text resembles, or None when it resembles none (see the module's docstring).
     Both banks are compared with a question as triage reads it (``triage.prepared``), so it is encoded once."""
     vector = default_encoder().embed_one(text)
-    to_labelled, to_others = bank.labelled @ vector, bank.others @ vector
-    k = settings.neighbours
-    near = nearest_mean(to_labelled, k)
-    if near < settings.floor or near - nearest_mean(to_others, k) <= settings.margin:
-        return None
-    nearest = np.argsort(-to_labelled)[:k]
+    to_labelled, k = bank.labelled @ vector, settings.neighbours
+    if settings.threshold is None or bank.score(vector) < settings.threshold:
+        near = nearest_mean(to_labelled, k)
+        if near < settings.floor or near - nearest_mean(bank.others @ vector, k) <= settings.margin:
+            return None
+    nearest = np.argpartition(-to_labelled, k)[:k]
+    nearest = nearest[np.argsort(-to_labelled[nearest])]
     votes = Counter(label for i in nearest for label in bank.labels[i])  # ties go to the nearer example
     return votes.most_common(1)[0][0]
