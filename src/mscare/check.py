@@ -116,7 +116,7 @@ def lookalike_bank_problems(root: Path) -> list[str]:
         used = {label for row in read_rows(name, root) for label in row["labels"]}
         problems += [f"lexicon/{name}_bank.jsonl: unknown label {label!r}" for label in sorted(used - labels)]
         if stored_key(name) != vectors_key(name, root=root):
-            problems.append(f"models/{name}_bank.npz was not made from lexicon/{name}_bank.jsonl and the shipped "
+            problems.append(f"ask/model/{name}_bank.npz was not made from lexicon/{name}_bank.jsonl and the shipped "
                             "model: run scripts/make_banks.py")
     return problems
 

@@ -1,4 +1,4 @@
-"""The sentence encoder: a small MiniLM (int8 ONNX, shipped in ``mscare/models``) run by onnxruntime.
+"""The sentence encoder: a small MiniLM (int8 ONNX, shipped in ``mscare/ask/model``) run by onnxruntime.
 
 Loaded once per process on first use (about 0.1 s); one short question costs a few milliseconds on one thread.
 Vectors are mean-pooled over the tokens and unit length, so a dot product is a cosine.
@@ -21,8 +21,8 @@ BATCH = 64
 MODEL_FILE = "minilm-l6-int8.onnx"
 
 
-def models_dir() -> Path:
-    return Path(str(resources.files("mscare") / "models"))
+def model_dir() -> Path:
+    return Path(str(resources.files("mscare.ask") / "model"))
 
 
 class Encoder:
@@ -69,4 +69,4 @@ def default_encoder() -> Encoder:
     """The process's encoder. numpy's BLAS is kept to one thread: comparing one question with a bank is a small
     product that threads only slow down, and a server already answers on as many threads as it has cores."""
     threadpool_limits(limits=1, user_api="blas")
-    return Encoder(models_dir())
+    return Encoder(model_dir())

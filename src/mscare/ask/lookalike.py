@@ -10,7 +10,7 @@ over sentence vectors fitted to tell the labelled examples from the others (logi
 as they come), which reaches wordings whose nearest examples are mixed. It then gets the label most of those
 nearest labelled examples carry. This catches wordings the rules lack ("legs giving way. new. 2 days", "what would
 you do in my shoes?"). The settings are data (``lookalike`` in ``triage.yaml`` and ``refusals.yaml``); the vectors
-(the shipped encoder's), labels and score are kept in ``models/<bank>_bank.npz``, rebuilt by
+(the shipped encoder's), labels and score are kept in ``ask/model/<bank>_bank.npz``, rebuilt by
 ``scripts/make_banks.py``.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from mscare.ask.encoder import MODEL_FILE, default_encoder, models_dir
+from mscare.ask.encoder import MODEL_FILE, default_encoder, model_dir
 from mscare.ask.lexicon import Lookalike
 from mscare.content import content_dir
 
@@ -51,7 +51,7 @@ def bank_path(name: str, root: Path | None = None) -> Path:
 
 
 def vectors_path(name: str) -> Path:
-    return models_dir() / f"{name}_bank.npz"
+    return model_dir() / f"{name}_bank.npz"
 
 
 def read_rows(name: str, root: Path | None = None) -> list[dict[str, Any]]:
@@ -65,7 +65,7 @@ def digest(path: Path) -> str:
 
 def vectors_key(name: str, root: Path | None = None) -> str:
     """The bank file's hash, and the model's: what the stored vectors must have been made from."""
-    return digest(bank_path(name, root)) + "-" + digest(models_dir() / MODEL_FILE)
+    return digest(bank_path(name, root)) + "-" + digest(model_dir() / MODEL_FILE)
 
 
 def fit_score(vectors: np.ndarray, labelled: np.ndarray) -> tuple[np.ndarray, float]:
