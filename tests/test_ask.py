@@ -329,6 +329,9 @@ def test_a_brand_question_is_answered_first_with_the_brands(store: Store) -> Non
     ("my husband forgets words and is tired all the time, could he have ms?", r"diagnos"),
     ("spasms worse this week, can i just up my baclofen to 30mg three times a day myself?", r"dose"),
     ("which is better for ms care, the walton centre or queen square?", r"doctors or clinics"),
+    ("is the ms unit at st james in leeds better than the one in york?", r"doctors or clinics"),
+    ("will aetna cover my kesimpta if i move states?", r"pharmacy|insurer"),
+    ("can i halve my tizanidine, it knocks me out", r"dose"),
 ])
 def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, question: str, reason: str) -> None:
     reply = ask(store, question)["answer"]
@@ -338,6 +341,7 @@ def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, 
 @pytest.mark.parametrize("question", [
     "how do i find a good ms specialist near me?", "what are the first signs of ms in women",
     "What is (are) Multiple sclerosis ?", "can i take a break from my DMT", "why am i so tired in the afternoons",
+    "is a specialist ms centre better than a general neurologist?", "does insurance usually cover ms drugs in the us?",
 ])
 def test_answerable_questions_without_a_drug_are_answered(store: Store, question: str) -> None:
     reply = ask(store, question)["answer"]
