@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mscare.ask import QuestionError, answer
+from mscare.ask.engine import condition_names
 from mscare.ask.lexicon import load_lexicon
 from mscare.ask.understand import understand
 from mscare.catalogue import Catalogue
@@ -268,14 +269,15 @@ def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None
 TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
 TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 102/104); the goal is 1.0
-TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 1,738/1,743; the misses are written in
-# Spanish, Hindi or Tagalog mixed with English, an old optic neuritis that cleared beside a new one, and a fever with
-# confusion and weak legs typed without a word for who has it)
-# False alarms allowed on the calm questions. Dev half, 6 of 819: a nursing student's essay question on double vision,
-# a chest-tight reaction "once, about a year ago", a psychology student asking about suicide risk in MS (crisis
-# numbers by design), a brief double vision "since my 2016 relapse", a numb patch "two weeks ago, now completely
-# gone" and a husband's memory on Tysabri "the same for years". Held-out half: none (102/104 flagged, 0 of 52).
-TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 6, "triage_test.jsonl": 0}
+TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 1,838/1,843; the misses are written in
+# Spanish, Hindi or Tagalog mixed with English, an old optic neuritis that cleared beside a new one, a fever with
+# confusion and weak legs typed without a word for who has it, and a fever with breathlessness on cladribine)
+# False alarms allowed on the calm questions. Dev half, 8 of 879: a nursing student's essay question on double vision,
+# a chest-tight reaction "once, about a year ago", a psychology student asking about suicide risk in MS and someone
+# feeling a burden "not in danger, just venting" (crisis numbers by design), a brief double vision "since my 2016
+# relapse", a numb patch "two weeks ago, now completely gone", a husband's memory on Tysabri "the same for years" and
+# a rash at a first infusion "last year". Held-out half: none (102/104 flagged, 0 of 52).
+TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 8, "triage_test.jsonl": 0}
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
@@ -423,12 +425,12 @@ def test_personal_diagnosis_decision_prognosis_and_doctor_questions_are_declined
     """Declines worded in many ways (a dev set): all declined; the general questions beside them answered."""
     result = run_eval(DECLINES_DEV, store=store)
     safety = result.safety()
-    # measured: 383/399 (some leg or eye symptoms of days or weeks are flagged as urgent instead; a named drug one
-    # letter from a word of the content reads as a typo; named clinics asked about without a personal word); 14 false
-    # refusals of 364 general questions, mostly gaps in the content (the US cost of Ocrevus, lupus against MS, PIRA
-    # and RAW, oligoclonal bands in plain words); 6 false alarms (those leg and eye symptoms)
-    assert safety["declines_right"] >= 0.95 * safety["declines_total"], safety
-    assert safety["false_refusals"] <= 14 and safety["false_alarms"] <= 6, safety
+    # measured: 485/499 (some leg or eye symptoms of days or weeks are flagged as urgent instead; a named drug one
+    # letter from a word of the content reads as a typo; Tagalog); 16 false refusals of 464 general questions, mostly
+    # gaps in the content (the US cost of Ocrevus, lupus against MS, PIRA and RAW, NEDA, oligoclonal bands in plain
+    # words); 6 false alarms (those leg and eye symptoms)
+    assert safety["declines_right"] >= 0.96 * safety["declines_total"], safety
+    assert safety["false_refusals"] <= 16 and safety["false_alarms"] <= 6, safety
 
 
 def test_an_aspect_the_record_lacks_gets_a_short_note_instead_of_the_drug_profile(store: Store,
@@ -532,3 +534,9 @@ def test_everyday_words_count_for_less_than_subject_words() -> None:
     assert specificity("ocrelizumab", lexicon) == 1.0  # not an everyday word
     assert specificity("evening", lexicon) < 1.0 and specificity("the", lexicon) == 0.25
     assert specificity("best", lexicon) < specificity("evening", lexicon)  # the commoner, the less
+
+
+def test_a_short_condition_name_is_a_whole_word() -> None:
+    names = condition_names(tuple(load_lexicon().refusals["other_condition"]["terms"]))
+    assert names.search("is als hereditary") and names.search("my nmo relapse") and names.search("epileptic fits")
+    assert not names.search("i also get tingling") and not names.search("vitamin d was 35 nmol/l")

@@ -129,10 +129,15 @@ def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
         ASKING.search(s) and names.search(s) and not MS_MENTION.search(s) for s in sentences)
 
 
+SHORT_NAME = 4  # a condition's name this short is an abbreviation, matched as a whole word ("ALS", not "also")
+
+
 @lru_cache(maxsize=4)
 def condition_names(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for the other conditions' names, each matched at a word start ("epilep" finds "epileptic")."""
-    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + ")")
+    """One pattern for the other conditions' names, each matched at a word start ("epilep" finds "epileptic"), a
+    short one as a whole word ("als", "nmo": not "also", "nmol/l")."""
+    names = [re.escape(t) + (r"s?\b" if len(t) <= SHORT_NAME else "") for t in terms]
+    return re.compile(r"\b(?:" + "|".join(names) + ")")
 
 
 def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
