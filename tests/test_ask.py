@@ -270,8 +270,8 @@ TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
 TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 102/104); the goal is 1.0
 TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 1,838/1,843; the misses are written in
-# Spanish, Hindi or Tagalog mixed with English, an old optic neuritis that cleared beside a new one, a fever with
-# confusion and weak legs typed without a word for who has it, and a fever with breathlessness on cladribine)
+# Spanish, Hindi or Tagalog mixed with English, an old optic neuritis that cleared beside a new one, and a fever with
+# confusion and weak legs typed without a word for who has it)
 # False alarms allowed on the calm questions. Dev half, 8 of 879: a nursing student's essay question on double vision,
 # a chest-tight reaction "once, about a year ago", a psychology student asking about suicide risk in MS and someone
 # feeling a burden "not in danger, just venting" (crisis numbers by design), a brief double vision "since my 2016
