@@ -80,7 +80,6 @@ def test_a_personal_question_no_pattern_covers_is_declined_by_resemblance(questi
 
 
 @pytest.mark.parametrize(("question", "reason"), [
-    ("thinking of ditching tysabri after 6 yrs, jcv is 1.2 now. madness or sensible?", "personal_decision"),
     ("would you go on lemtrada if you had two kids under 5?", "personal_decision"),
     ("dad's 68, had ms 30 years. is he likely to see 80?", "personal_prognosis"),
 ])
