@@ -5,13 +5,13 @@ holds red-flag questions, each with the red flags the rules raise for it, beside
 subjects (old or passing symptoms, general questions); ``decline`` holds questions to decline, each with its
 reason (diagnosis, a personal choice or prognosis...), beside general questions to answer. A question resembles
 a bank's labelled examples when its nearest labelled examples are close enough (``floor``) and closer than its
-nearest unlabelled ones by more than a margin, or when the bank's learned score reaches a threshold: a linear score
-over sentence vectors fitted to tell the labelled examples from the others (logistic regression, both classes
-as they come), which reaches wordings whose nearest examples are mixed. It then gets the label most of those
-nearest labelled examples carry. This catches wordings the rules lack ("legs giving way. new. 2 days", "what would
-you do in my shoes?"). The settings are data (``lookalike`` in ``triage.yaml`` and ``refusals.yaml``); the vectors
-(the shipped encoder's), labels and score are kept in ``ask/model/<bank>_bank.npz``, rebuilt by
-``scripts/make_banks.py``.
+nearest unlabelled ones by more than a margin, or, where the bank's settings name a threshold (declines), when the
+bank's learned score reaches it: a linear score over sentence vectors fitted to tell the labelled examples from the
+others (logistic regression; the classes keep their share of the bank), which reaches wordings whose nearest
+examples are mixed. It then gets the label most of those nearest labelled examples carry. This catches wordings
+the rules lack ("legs giving way. new. 2 days", "what would you do in my shoes?"). The settings are data
+(``lookalike`` in ``triage.yaml`` and ``refusals.yaml``); the vectors (the shipped encoder's), labels and score are
+kept in ``ask/model/<bank>_bank.npz``, rebuilt by ``scripts/make_banks.py``.
 """
 
 from __future__ import annotations
