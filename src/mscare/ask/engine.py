@@ -10,7 +10,7 @@ from typing import Any
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, retrieve, term_weights, terms_covered
-from mscare.ask.triage import flag_advice, found_concepts, prepared, red_flags, reports_a_case
+from mscare.ask.triage import flag_advice, found_concepts, red_flags, reports_a_case, resembled_label
 from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
@@ -85,10 +85,7 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
         return reason
     if not reports_a_case(question, found_concepts(question, lexicon.triage)):  # what is declined is personal
         return None
-    from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
-
-    text = prepared(question.text or question.lower, lexicon.triage)
-    label = nearest_label(text, settings, default_bank("decline"))
+    label = resembled_label(question, lexicon, settings, "decline")
     return (label, {}) if label in DECLINE_REASONS else None
 
 

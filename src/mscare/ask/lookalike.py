@@ -110,8 +110,7 @@ def nearest_mean(similarities: np.ndarray, k: int) -> float:
 
 
 def nearest_label(text: str, settings: Lookalike, bank: Bank) -> str | None:
-    """The label of the examples a text resembles, or None when it resembles none (see the module's docstring).
-    Both banks are compared with a question as triage reads it (``triage.prepared``), so it is encoded once."""
+    """The label of the examples a text resembles, or None when it resembles none (see the module's docstring)."""
     vector = default_encoder().embed_one(text)
     to_labelled, k = bank.labelled @ vector, settings.neighbours
     if settings.threshold is None or bank.score(vector) < settings.threshold:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mscare.ask.lexicon import CONTRAST, Lexicon, RedFlag, Triage
+from mscare.ask.lexicon import CONTRAST, Lexicon, Lookalike, RedFlag, Triage
 from mscare.ask.understand import Question
 from mscare.urgent import default_urgent
 
@@ -96,10 +96,16 @@ def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
         return flags
     if found & settings.unless and CONTRAST not in found:  # a symptom that has passed, unless something is new
         return flags
+    flag = resembled_label(question, lexicon, settings, "triage")
+    return [f for f in lexicon.red_flags if f.id == flag]
+
+
+def resembled_label(question: Question, lexicon: Lexicon, settings: Lookalike, bank: str) -> str | None:
+    """The label of the look-alike bank's examples a question resembles, or None. Both banks read the question as
+    triage does (``prepared``), so it is encoded once for both."""
     from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
 
-    flag = nearest_label(prepared(question.text or question.lower, lexicon.triage), settings, default_bank("triage"))
-    return [f for f in lexicon.red_flags if f.id == flag]
+    return nearest_label(prepared(question.text or question.lower, lexicon.triage), settings, default_bank(bank))
 
 
 def is_red_flag(question: Question, lexicon: Lexicon) -> bool:

@@ -268,11 +268,10 @@ def is_compound(word: str, vocabulary: Vocabulary) -> bool:
     """Two known words run together ("bloodwork", "painkillers"), or a word ending in a known word of five letters
     or more ("norovirus", "papilloedema"), are not a drug name."""
     splits = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
-    ends = [b for _, b in splits if len(b) >= WORD_END]
-    known = vocabulary.known([part for pair in splits for part in pair] + [e.rstrip("s") for e in ends]
-                             + [f for e in ends for f in other_spellings(e)])
+    end_forms = [[b, b.rstrip("s"), *other_spellings(b)] for _, b in splits if len(b) >= WORD_END]
+    known = vocabulary.known([part for pair in splits for part in pair] + [f for forms in end_forms for f in forms])
     return any(a in known and (b in known or b.rstrip("s") in known) for a, b in splits) or any(
-        e in known or e.rstrip("s") in known or any(f in known for f in other_spellings(e)) for e in ends)
+        f in known for forms in end_forms for f in forms)
 
 
 def asks_about_unknown_drug(question: Question) -> bool:
