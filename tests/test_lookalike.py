@@ -38,8 +38,8 @@ def in_bank(name: str, question: str) -> bool:
 
 @pytest.mark.parametrize("question", [
     "my knees keep folding under me today and I have to grab the wall",
-    "woke up and my right leg just would not do what I told it, first time ever",
-    "both legs went from under me this afternoon, new for me",
+    "my legs turned to cooked noodles this afternoon and I ended up on the floor, new for me",
+    "this afternoon my legs just would not carry me across the kitchen, never happened before",
 ])
 def test_a_new_weakness_no_rule_words_is_flagged_by_resemblance(question: str) -> None:
     assert not in_bank("triage", question)
@@ -81,7 +81,7 @@ def test_a_personal_question_no_pattern_covers_is_declined_by_resemblance(questi
 
 @pytest.mark.parametrize(("question", "reason"), [
     ("would you go on lemtrada if you had two kids under 5?", "personal_decision"),
-    ("dad's 68, had ms 30 years. is he likely to see 80?", "personal_prognosis"),
+    ("mum is 72 and has had ms since her twenties. will she make it to 85?", "personal_prognosis"),
 ])
 def test_the_learned_score_declines_what_the_nearest_examples_leave_open(question: str, reason: str) -> None:
     lexicon = load_lexicon()

@@ -83,7 +83,9 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
     settings = lexicon.decline_lookalike
     if reason is not None or settings is None:
         return reason
-    if not reports_a_case(question, found_concepts(question, lexicon.triage)):  # what is declined is personal
+    if not reports_a_case(question, found_concepts(question, lexicon.triage), lexicon.triage):  # declined: personal
+        return None
+    if any(p.search(question.lower) for p in lexicon.patterns("general_ask")):  # "...what is X, in general?"
         return None
     label = resembled_label(question, lexicon, settings, "decline")
     return (label, {}) if label in DECLINE_REASONS else None
@@ -116,14 +118,23 @@ ASKING = re.compile(r"\?|^(how|what|which|why|when|where|who|is|are|can|could|do
 
 def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
     """Another disease is what the question, or one question in it, is about ("...thanks. How is lupus treated?")."""
-    if question.therapies:  # "mirabegron ... - do they check my blood pressure?" is about the MS medicine
-        return False
     names = condition_names(tuple(lexicon.refusals["other_condition"]["terms"]))
+    if question.therapies:  # "mirabegron ... - do they check my blood pressure?" is about the MS medicine,
+        # "pregabalin or duloxetine for fibromyalgia?" about another disease
+        return not question.mentions_ms and bool(treating(names).search(question.lower))
     if not question.mentions_ms:
         return bool(names.search(question.lower))
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\s+-\s+", question.lower) if s.strip()]
     return len(sentences) > 1 and any(
         ASKING.search(s) and names.search(s) and not MS_MENTION.search(s) for s in sentences)
+
+
+@lru_cache(maxsize=4)
+def treating(names: re.Pattern[str]) -> re.Pattern[str]:
+    """A medicine asked about for another condition ("better for fibromyalgia", "to treat my gout")."""
+    purpose = (r"(^for|\b(better|best|good|works?|used|use|take|taking|prescribed|given|helps?) (\w+ )?for|\bto treat|"
+               r"\btreating|\btreats|\btreatment (of|for)) (my |his |her |their |the |a )?(\w+ )?")
+    return re.compile(purpose + names.pattern.removeprefix(r"\b"))
 
 
 SHORT_NAME = 4  # a condition's name this short is an abbreviation, matched as a whole word ("ALS", not "also")

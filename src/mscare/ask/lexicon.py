@@ -42,6 +42,7 @@ class RedFlag:
 
 
 CONTRAST = "contrast"  # the concept of a message that sets a new problem against its history
+ASKS = "asks"  # not a pattern of triage.yaml: the question opens as a question ("can", "is", "what"...)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,19 @@ class Lookalike:
     unless: frozenset[str]
 
 
+ENDS_IN = re.compile(r"(?<![a-z0-9])[a-z]{3,}in(?![a-z0-9])")
+RARE_WORD = 4.0  # a Zipf band below which a word is rare enough to be a dropped g ("endin", not "within")
+
+
+def g_dropped(commonness: dict[str, float], names: AbstractSet[str]) -> dict[str, str]:
+    """Words written without their final g ("thinkin", "holdin") and the words they stand for: a rare word of five
+    letters or more ending in "in" whose "-ing" form is at least ten times as common ("thin", "begin" and "within"
+    stay as they are), unless it is one of the names the synonyms know ("aspirin", "statin")."""
+    return {word[:-1]: word for word, band in commonness.items()
+            if word.endswith("ing") and len(word) >= 6 and word[:-1] not in names
+            and commonness.get(word[:-1], 0.0) <= min(band - 1, RARE_WORD)}
+
+
 @dataclass(frozen=True)
 class Triage:
     """Red-flag concepts (one compiled pattern each), therapy contexts and the rules over them."""
@@ -89,9 +103,14 @@ class Triage:
     lookalike: Lookalike | None = None  # flags by resemblance to example questions, when no rule fires
     denied: re.Pattern[str] | None = None  # a symptom said to be absent ("no fever", "not suicidal")
     symptoms: frozenset[str] = frozenset()  # concepts that are symptoms MS can cause
+    case: frozenset[str] = frozenset()  # concepts that only someone's own case mentions
+    g_dropped: dict[str, str] = field(default_factory=dict)  # "talkin" -> "talking" (see ``g_dropped``)
 
     def respell(self, text: str) -> str:
-        """Texting and shorthand written out ("cnt c" -> "cant see", "2day" -> "today"), whole words only."""
+        """Texting and shorthand written out ("cnt c" -> "cant see", "2day" -> "today", "endin" -> "ending"),
+        whole words only."""
+        if self.g_dropped:
+            text = ENDS_IN.sub(lambda m: self.g_dropped.get(m.group(0), m.group(0)), text)
         return self.spelled.sub(lambda m: self.spellings[m.group(1)], text) if self.spelled else text
 
     def undeny(self, text: str) -> str:
@@ -168,8 +187,10 @@ def load_lookalike(data: dict[str, Any]) -> Lookalike | None:
                      unless=frozenset(settings.get("unless", [])))
 
 
-def load_triage(data: dict[str, Any]) -> Triage:
-    """Each concept's fragments as one pattern matched at a word start (whole words where the file says)."""
+def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None,
+                names: AbstractSet[str] = frozenset()) -> Triage:
+    """Each concept's fragments as one pattern matched at a word start (whole words where the file says); with
+    the everyday words' frequencies, words written without their final g are read with it."""
     whole = set(data.get("whole_words", []))
     concepts = {
         name: re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{f})" for f in fragments) + ")"
@@ -186,7 +207,9 @@ def load_triage(data: dict[str, Any]) -> Triage:
     lookalike = load_lookalike(data)
     if lookalike:
         named |= lookalike.unless
-    unknown = named - set(concepts) - set(contexts)
+    case = frozenset(data.get("case", []))
+    named |= case
+    unknown = named - set(concepts) - set(contexts) - {ASKS}
     if unknown:
         raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
     denials = data.get("denials", [])
@@ -196,7 +219,8 @@ def load_triage(data: dict[str, Any]) -> Triage:
     if symptoms - set(concepts):
         raise ValueError(f"triage.yaml: symptoms name unknown concepts: {', '.join(sorted(symptoms - set(concepts)))}")
     return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled,
-                  lookalike=lookalike, denied=denied, symptoms=symptoms)
+                  lookalike=lookalike, denied=denied, symptoms=symptoms, case=case,
+                  g_dropped=g_dropped(commonness or {}, names))
 
 
 @lru_cache(maxsize=4)
@@ -218,13 +242,16 @@ def load_lexicon(root: Path | None = None) -> Lexicon:
     classes = [DrugClass(names=c["names"], label=c["label"], therapies=c["therapies"])
                for c in _load(folder / "classes.yaml")]
     refusals = _load(folder / "refusals.yaml")
+    commonness = load_commonness(folder / "common_words.txt")
+    synonyms = _load(folder / "synonyms.yaml")
+    names = frozenset(str(word) for group in synonyms for word in group)
     return Lexicon(
-        synonyms=_load(folder / "synonyms.yaml"), classes=classes, intents=intents, red_flags=flags,
-        triage=load_triage(_load(folder / "triage.yaml")),
+        synonyms=synonyms, classes=classes, intents=intents, red_flags=flags,
+        triage=load_triage(_load(folder / "triage.yaml"), commonness, names=names),
         refusals=refusals, decline_lookalike=load_lookalike(refusals),
         stopwords=frozenset(_load(folder / "stopwords.yaml")),
         domain_stems=frozenset(stem(str(w)) for w in _load(folder / "domain.yaml")),
-        commonness=load_commonness(folder / "common_words.txt"),
+        commonness=commonness,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mscare.ask.lexicon import CONTRAST, Lexicon, Lookalike, RedFlag, Triage
+from mscare.ask.lexicon import ASKS, CONTRAST, Lexicon, Lookalike, RedFlag, Triage
 from mscare.ask.understand import Question
 from mscare.urgent import default_urgent
 
@@ -30,8 +30,8 @@ def normalise(text: str) -> str:
     return SPELLED_OUT.sub(lambda m: "cant" if m.group(1) == "cannot" else NEGATIONS[m.group(2)], lowered)
 
 
-QUESTION_START = re.compile(r"^(can|could|does|do|did|is|are|was|were|will|would|should|why|how|what|when|which|who|"
-                            r"where|has|have)\b")
+QUESTION_START = re.compile(r"^(can|could|does|do|did|is|are|was|were|will|would|should|why|how|hows|what|whats|when|"
+                            r"which|who|where|has|have)\b")
 
 
 DESCRIPTION_MIN_WORDS = 8  # shorter statements are search queries ("sudden vision loss in ms")
@@ -57,17 +57,18 @@ def found_concepts(question: Question, triage: Triage) -> frozenset[str]:
     """The concepts a question mentions, with the contexts of the therapies it names (kept on the question: triage,
     the decline bank and the domain check all ask)."""
     if question.concepts is None:
-        found = concepts_in(prepared(question.text or question.lower, triage), triage)
+        text = prepared(question.text or question.lower, triage)
+        found = concepts_in(text, triage) | ({ASKS} if QUESTION_START.match(text) else set())
         therapies = set(question.therapies)
         question.concepts = frozenset(found | {name for name, ids in triage.contexts.items() if ids & therapies})
     return question.concepts
 
 
-def reports_a_case(question: Question, found: frozenset[str]) -> bool:
-    """The question describes a real person: it names one ("my", "she", "husband"), says "on <drug>", anchors
-    symptoms in time ("since this morning", "an hour after my shot") or is a statement long enough to be someone's
-    own case."""
-    return bool({"report", "now", "just_now"} & found) or question.personal or question.on_therapy \
+def reports_a_case(question: Question, found: frozenset[str], triage: Triage) -> bool:
+    """The question describes a real person: it names one ("my", "she", "husband"), says "on <drug>", mentions a
+    concept that only a case has (``case`` in triage.yaml: symptoms anchored in time, a temperature taken) or is a
+    statement long enough to be someone's own case."""
+    return bool(triage.case & found) or question.personal or question.on_therapy \
         or describes(question.text or question.lower)
 
 
@@ -75,7 +76,7 @@ def rule_flags(question: Question, lexicon: Lexicon, found: frozenset[str] | Non
     """The red flags the triage rules raise for a question, in lexicon order."""
     triage = lexicon.triage
     found = found_concepts(question, triage) if found is None else found
-    reported = reports_a_case(question, found)
+    reported = reports_a_case(question, found, triage)
     raised: list[str] = []
     for rule in triage.rules:
         if rule.report and not reported:
@@ -92,7 +93,7 @@ def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
     found = found_concepts(question, lexicon.triage)
     flags = rule_flags(question, lexicon, found)
     settings = lexicon.triage.lookalike
-    if flags or settings is None or not reports_a_case(question, found):
+    if flags or settings is None or not reports_a_case(question, found, lexicon.triage):
         return flags
     if found & settings.unless and CONTRAST not in found:  # a symptom that has passed, unless something is new
         return flags
