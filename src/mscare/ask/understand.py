@@ -208,7 +208,8 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     question.expansions = [e for e in expansions(question.grams, lexicon) if e not in question.terms]
     question.variants = {t: lexicon.phrase_index.get(t, []) for t in question.terms}
     if vocabulary is not None:
-        resolve_unknown_words(question, catalogue, vocabulary)
+        stems = tuple(lexicon.refusals.get("unknown_drug", {}).get("stems", []))
+        resolve_unknown_words(question, catalogue, vocabulary, stems)
     names = {w for tid in question.therapies for n in catalogue.names_of(catalogue.therapies[tid])
              for w in re.findall(r"[a-z0-9]+", n.lower())}
     question.aspects = classify(lower, skip=frozenset(names | set(question.unknown_names)))
@@ -218,8 +219,14 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
 NAME_CUTOFF = 0.8  # how close a word must be to a therapy name to be read as a misspelling ("tysabry", not "gravis")
 
 
-def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: Vocabulary) -> None:
-    """Words the vocabulary does not know: a misspelt therapy name, or a name we have no data on."""
+DRUG_SHAPED = 8  # an unknown word this long ending in a drug-name stem is a drug's name ("plenafumarate")
+
+
+def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: Vocabulary,
+                          stems: tuple[str, ...] = ()) -> None:
+    """Words the vocabulary does not know: a misspelt therapy name, or a name we have no data on (one in the form of
+    a drug's name, ending in one of ``stems``, or used as one, even when it looks like a typo or two words run
+    together)."""
     named = set(question.therapies)
     known_words = vocabulary.known(question.terms)
     for word in question.terms:
@@ -227,16 +234,28 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             continue
         if vocabulary.known(other_spellings(word) + english_forms(word)):  # "oedema", "unmotivated", "hubbys"
             continue
-        close = difflib.get_close_matches(normalise_name(word), list(catalogue.names), n=1, cutoff=NAME_CUTOFF)
+        close = [name for name in difflib.get_close_matches(normalise_name(word), list(catalogue.names), n=1,
+                                                            cutoff=NAME_CUTOFF) if misspells(word, name)]
         if close:
             therapy_id = catalogue.names[close[0]]
             if therapy_id not in named:
                 question.therapies.append(therapy_id)
                 named.add(therapy_id)
-        elif not vocabulary.near(word) and not is_compound(word, vocabulary):
+        elif (len(word) >= DRUG_SHAPED and word.endswith(stems)) or named_as_a_drug(word, question.lower) or (
+                not vocabulary.near(word) and not is_compound(word, vocabulary)):
             question.unknown_names.append(word)
         elif len(word) >= 7 and not is_compound(word, vocabulary):
             question.odd_words.append(word)
+
+
+SURE_MATCH = 0.875  # this close, a name spelt with another first letter is still a misspelling ("cesimpta")
+
+
+def misspells(word: str, name: str) -> bool:
+    """A close name is a misspelling when it keeps the first letter or is very close: "satralizumab" and
+    "eculizumab" are other drugs, not misspelt natalizumab and daclizumab."""
+    key = normalise_name(word)
+    return key[:1] == name[:1] or difflib.SequenceMatcher(None, key, name).ratio() >= SURE_MATCH
 
 
 BRITISH_AMERICAN = [("oe", "e"), ("ae", "e"), ("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
@@ -275,10 +294,23 @@ def is_compound(word: str, vocabulary: Vocabulary) -> bool:
 
 
 def asks_about_unknown_drug(question: Question) -> bool:
-    """An unrecognised name in a drug-shaped question, or next to a therapy we know."""
+    """An unrecognised name in a drug-shaped question (one of the drug intents, or an aspect of a therapy: its dose,
+    a missed dose, vaccines...), or next to a therapy we know."""
     if not question.unknown_names and question.odd_words and question.aspects and not question.therapies \
             and not question.classes:
         question.unknown_names.append(question.odd_words[0])  # "the dose of neurovexin": a name, not a typo
     if not question.unknown_names:
         return False
-    return bool(question.therapies) or bool(set(question.intents) & DRUG_INTENTS)
+    return bool(question.therapies) or bool(set(question.intents) & DRUG_INTENTS) or (
+        bool(question.aspects) and any(named_as_a_drug(name, question.lower) for name in question.unknown_names))
+
+
+def named_as_a_drug(name: str, lower: str) -> bool:
+    """The name is used as a medicine's: taken, started, injected, dosed ("takes X", "my X jab", "the dose of X",
+    "X is the new drug")."""
+    word = re.escape(name)
+    return bool(re.search(rf"\b(on|taking|takes|take|took|started|starting|start|stopped|stopping|tried|trying|"
+                          rf"prescribed|called|(switch|switched|switching|move|moved|moving) to|(dose|doses|dosage|"
+                          rf"side effects?) of) {word}\b|\b{word} (jabs?|injections?|infusions?|tablets?|pills?|"
+                          rf"doses?|drug|medication|medicine|shots?|pens?|capsules?)\b|\b{word} is (the|a) (new )?"
+                          rf"(wonder )?(drug|medication|medicine|treatment|dmt)\b", lower))
