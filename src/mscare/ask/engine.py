@@ -11,7 +11,7 @@ from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, retrieve, term_weights, terms_covered
 from mscare.ask.triage import flag_advice, found_concepts, red_flags, reports_a_case, resembled_label
-from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, understand
+from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, drug_stems, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.store import Store, StoreVocabulary
@@ -105,7 +105,7 @@ def rule_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, st
     for key in ("personal_prognosis", "named_doctor", "shop_price"):
         if any(p.search(lower) for p in lexicon.patterns(key)):
             return key, {}
-    if asks_about_unknown_drug(question):
+    if asks_about_unknown_drug(question, drug_stems(lexicon)):
         return "unknown_drug", {"name": question.unknown_names[0]}
     if asks_about_other_condition(question, lexicon):
         return "other_condition", {}

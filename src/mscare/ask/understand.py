@@ -208,8 +208,7 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     question.expansions = [e for e in expansions(question.grams, lexicon) if e not in question.terms]
     question.variants = {t: lexicon.phrase_index.get(t, []) for t in question.terms}
     if vocabulary is not None:
-        stems = tuple(lexicon.refusals.get("unknown_drug", {}).get("stems", []))
-        resolve_unknown_words(question, catalogue, vocabulary, stems)
+        resolve_unknown_words(question, catalogue, vocabulary, drug_stems(lexicon))
     names = {w for tid in question.therapies for n in catalogue.names_of(catalogue.therapies[tid])
              for w in re.findall(r"[a-z0-9]+", n.lower())}
     question.aspects = classify(lower, skip=frozenset(names | set(question.unknown_names)))
@@ -220,6 +219,11 @@ NAME_CUTOFF = 0.8  # how close a word must be to a therapy name to be read as a 
 
 
 DRUG_SHAPED = 8  # an unknown word this long ending in a drug-name stem is a drug's name ("plenafumarate")
+
+
+def drug_stems(lexicon: Lexicon) -> tuple[str, ...]:
+    """The endings of drug names (``stems`` of ``unknown_drug`` in refusals.yaml)."""
+    return tuple(lexicon.refusals.get("unknown_drug", {}).get("stems", []))
 
 
 def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: Vocabulary,
@@ -241,7 +245,7 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             if therapy_id not in named:
                 question.therapies.append(therapy_id)
                 named.add(therapy_id)
-        elif (len(word) >= DRUG_SHAPED and word.endswith(stems)) or named_as_a_drug(word, question.lower) or (
+        elif drug_shaped(word, stems) or named_as_a_drug(word, question.lower) or (
                 not vocabulary.near(word) and not is_compound(word, vocabulary)):
             question.unknown_names.append(word)
         elif len(word) >= 7 and not is_compound(word, vocabulary):
@@ -293,16 +297,22 @@ def is_compound(word: str, vocabulary: Vocabulary) -> bool:
         f in known for forms in end_forms for f in forms)
 
 
-def asks_about_unknown_drug(question: Question) -> bool:
-    """An unrecognised name in a drug-shaped question (one of the drug intents, or an aspect of a therapy: its dose,
-    a missed dose, vaccines...), or next to a therapy we know."""
+def asks_about_unknown_drug(question: Question, stems: tuple[str, ...] = ()) -> bool:
+    """An unrecognised name in the form of a drug's name (ending in one of ``stems``), or in a drug-shaped question
+    (one of the drug intents, or an aspect of a therapy: its dose, a missed dose, vaccines...), or next to a therapy
+    we know."""
     if not question.unknown_names and question.odd_words and question.aspects and not question.therapies \
             and not question.classes:
         question.unknown_names.append(question.odd_words[0])  # "the dose of neurovexin": a name, not a typo
     if not question.unknown_names:
         return False
-    return bool(question.therapies) or bool(set(question.intents) & DRUG_INTENTS) or (
-        bool(question.aspects) and any(named_as_a_drug(name, question.lower) for name in question.unknown_names))
+    return bool(question.therapies) or bool(set(question.intents) & DRUG_INTENTS) or any(
+        drug_shaped(name, stems) or (question.aspects and named_as_a_drug(name, question.lower))
+        for name in question.unknown_names)
+
+
+def drug_shaped(word: str, stems: tuple[str, ...]) -> bool:
+    return len(word) >= DRUG_SHAPED and word.endswith(stems)
 
 
 def named_as_a_drug(name: str, lower: str) -> bool:
