@@ -594,3 +594,10 @@ def test_a_question_that_asks_in_general_is_not_declined_for_its_personal_story(
     for general in (" Not asking you to diagnose me: what is an enhancing lesion?",
                     " In general, what is an enhancing lesion?", " So generally, what does enhancing mean?"):
         assert refusal_reason(parse(store, catalogue, story + general), eager) is None, general
+
+
+def test_a_red_flag_on_a_named_therapy_is_followed_by_what_its_record_says_to_watch_for(store: Store) -> None:
+    reply = ask(store, "my wife is on kesimpta and has shivers and a temperature of 39 since lunch")["answer"]
+    assert reply["urgent"] and reply["text"].startswith("Seek urgent care. Many MS drugs lower the body's defences")
+    assert re.search(r"Call your MS team for fever", reply["text"])  # the record's when-to-call
+    assert not re.search(r"Ofatumumab \([^)]*\) is an? ", reply["text"])  # not the drug's profile

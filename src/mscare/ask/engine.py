@@ -70,6 +70,9 @@ def check_question(text: str) -> str:
     return cleaned
 
 
+RED_FLAG_ASPECT = "red_flag"  # aspects.yaml: what a therapy's record says to watch for
+
+
 # The reasons a question may be declined for by resemblance to the decline bank's examples.
 DECLINE_REASONS = ("diagnosis", "personal_decision", "personal_prognosis", "named_doctor", "shop_price",
                    "other_condition")
@@ -269,6 +272,8 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     lexicon = lexicon or load_lexicon()
     parsed = understand(text, catalogue=catalogue, lexicon=lexicon, vocabulary=StoreVocabulary(store))
     flags = red_flags(parsed, lexicon)
+    if flags and len(parsed.therapies) == 1 and not parsed.aspects:  # what to watch for on it, not its profile
+        parsed.aspects = [RED_FLAG_ASPECT]
     advice = [flag_advice(f) for f in flags]
     urgent_text = " ".join([URGENT_PREFIX] + [text for text, _ in advice]) if flags else ""
     urgent_sources = [s for _, sources in advice for s in sources]
