@@ -315,12 +315,16 @@ def drug_shaped(word: str, stems: tuple[str, ...]) -> bool:
     return len(word) >= DRUG_SHAPED and word.endswith(stems)
 
 
+# The words used as a medicine's name, tried at every position (optional lookaheads, so that every word in such a
+# place is found, even one that is itself part of another's frame).
+USED_AS_A_DRUG = re.compile(
+    r"(?=(?:\b(?:on|taking|takes|take|took|started|starting|start|stopped|stopping|tried|trying|prescribed|called|"
+    r"(?:switch|switched|switching|move|moved|moving) to|(?:dose|doses|dosage|side effects?) of) (\w+)\b)?)"
+    r"(?=(?:\b(\w+) (?:jabs?|injections?|infusions?|tablets?|pills?|doses?|drug|medication|medicine|shots?|pens?|"
+    r"capsules?)\b)?)(?=(?:\b(\w+) is (?:the|a) (?:new )?(?:wonder )?(?:drug|medication|medicine|treatment|dmt)\b)?)")
+
+
 def named_as_a_drug(name: str, lower: str) -> bool:
     """The name is used as a medicine's: taken, started, injected, dosed ("takes X", "my X jab", "the dose of X",
     "X is the new drug")."""
-    word = re.escape(name)
-    return bool(re.search(rf"\b(on|taking|takes|take|took|started|starting|start|stopped|stopping|tried|trying|"
-                          rf"prescribed|called|(switch|switched|switching|move|moved|moving) to|(dose|doses|dosage|"
-                          rf"side effects?) of) {word}\b|\b{word} (jabs?|injections?|infusions?|tablets?|pills?|"
-                          rf"doses?|drug|medication|medicine|shots?|pens?|capsules?)\b|\b{word} is (the|a) (new )?"
-                          rf"(wonder )?(drug|medication|medicine|treatment|dmt)\b", lower))
+    return any(name in match.groups() for match in USED_AS_A_DRUG.finditer(lower))
