@@ -7,7 +7,8 @@ examples as calm ones. The decline bank: the questions to decline, each labelled
 patterns give (or, when they give none or another one, the reason of the nearest labelled example), beside the
 questions to answer and the written examples. The examples' vectors (the shipped encoder's) and labels are stored
 with each bank's learned score in ``ask/model/<bank>_bank.npz``, keyed by the bank file and the model, so
-``mscare check`` can tell a stale pair.
+``mscare check`` can tell a stale pair. The section examples (headings and ``lexicon/sections*.yaml``) go to
+``ask/model/sections_bank.npz`` the same way, to find the section a question means.
 
     python scripts/make_banks.py
 """
@@ -25,6 +26,7 @@ from mscare.ask.encoder import default_encoder
 from mscare.ask.engine import DECLINE_REASONS, rule_reason
 from mscare.ask.lexicon import load_lexicon
 from mscare.ask.lookalike import bank_path, save_vectors
+from mscare.ask.meaning import meaning_rows, save_bank
 from mscare.ask.sections import written_examples
 from mscare.ask.triage import prepared, rule_flags
 from mscare.ask.understand import understand
@@ -100,10 +102,19 @@ def decline_bank(items: list[dict[str, Any]]) -> None:
     write_bank("decline", rows, vectors)
 
 
+def sections_bank() -> None:
+    """The section examples as vectors, to find the section a question means (ask/meaning.py)."""
+    triage = load_lexicon().triage
+    rows = meaning_rows()
+    path = save_bank(rows, default_encoder().embed([prepared(text, triage) for _, text in rows]))
+    print(f"sections: {len(rows)} examples of {len({key for key, _ in rows})} sections -> {path}")  # noqa: T201
+
+
 def main() -> None:
     items = tuning_items()
     triage_bank(items)
     decline_bank(items)
+    sections_bank()
 
 
 if __name__ == "__main__":

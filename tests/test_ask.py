@@ -601,3 +601,33 @@ def test_a_red_flag_on_a_named_therapy_is_followed_by_what_its_record_says_to_wa
     assert reply["urgent"] and reply["text"].startswith("Seek urgent care. Many MS drugs lower the body's defences")
     assert re.search(r"Call your MS team for fever", reply["text"])  # the record's when-to-call
     assert not re.search(r"Ofatumumab \([^)]*\) is an? ", reply["text"])  # not the drug's profile
+
+
+@pytest.mark.parametrize(("question", "section", "said"), [
+    ("mcdonald criteria explained simply", "", r"McDonald criteria"),
+    ("how do u kno if its a relapse or jus a bad day", "pseudo-relapses#", r"relapse"),
+    ("Do UTIs make MS symptoms worse? Mum's had a few over the years and her walking dips a bit each time. She's fine "
+     "now, just asking for next time.", "", r"\bUTI\b"),
+])
+def test_a_question_whose_words_miss_is_answered_from_the_section_it_means(store: Store, question: str,
+                                                                           section: str, said: str) -> None:
+    from mscare.ask.lexicon import load_lexicon
+    from mscare.ask.meaning import section_by_meaning
+    from mscare.ask.triage import prepared
+
+    meant = section_by_meaning(prepared(question, load_lexicon().triage))
+    assert len(meant) == 1 and next(iter(meant)).startswith(section), meant
+    reply = ask(store, question)["answer"]
+    assert not reply["refused"] and re.search(said, reply["segments"][0]["text"], re.I), reply["text"]
+    assert all(segment["sources"] for segment in reply["segments"][:-1])
+
+
+@pytest.mark.parametrize("question", ["My car's making a clicking noise when I turn left. CV joint?",
+                                      "What's a good easy recipe for a one-pot chicken dinner? I'm cooking for 6."])
+def test_a_question_far_from_every_section_in_meaning_is_still_refused(store: Store, question: str) -> None:
+    from mscare.ask.lexicon import load_lexicon
+    from mscare.ask.meaning import section_by_meaning
+    from mscare.ask.triage import prepared
+
+    assert section_by_meaning(prepared(question, load_lexicon().triage)) == {}
+    assert ask(store, question)["answer"]["refused"]

@@ -118,7 +118,17 @@ def lookalike_bank_problems(root: Path) -> list[str]:
         if stored_key(name) != vectors_key(name, root=root):
             problems.append(f"ask/model/{name}_bank.npz was not made from lexicon/{name}_bank.jsonl and the shipped "
                             "model: run scripts/make_banks.py")
-    return problems
+    return problems + meaning_bank_problems(root)
+
+
+def meaning_bank_problems(root: Path) -> list[str]:
+    """The section vectors (ask/meaning.py) were made from the articles' headings and the written examples."""
+    from mscare.ask.meaning import meaning_key, meaning_rows, stored_key
+
+    if stored_key() != meaning_key(meaning_rows(root)):
+        return ["ask/model/sections_bank.npz was not made from the article headings and lexicon/sections*.yaml: "
+                "run scripts/make_banks.py"]
+    return []
 
 
 def urgent_problems(root: Path, report: CheckReport, article: Topic | None) -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
-from mscare.ask.retrieve import Ranked, TermWeights, retrieve, term_weights, terms_covered
-from mscare.ask.triage import flag_advice, found_concepts, red_flags, reports_a_case, resembled_label
+from mscare.ask.retrieve import Ranked, TermWeights, ranked_by_meaning, retrieve, term_weights, terms_covered
+from mscare.ask.triage import flag_advice, found_concepts, prepared, red_flags, reports_a_case, resembled_label
 from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, drug_stems, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
@@ -149,6 +149,14 @@ def condition_names(terms: tuple[str, ...]) -> re.Pattern[str]:
     short one as a whole word ("als", "nmo": not "also", "nmol/l")."""
     names = [re.escape(t) + (r"s?\b" if len(t) <= SHORT_NAME else "") for t in terms]
     return re.compile(r"\b(?:" + "|".join(names) + ")")
+
+
+def by_meaning(question: Question, *, store: Store, catalogue: Catalogue, lexicon: Lexicon) -> list[Ranked]:
+    """The paragraphs of the section the question means, found by sentence vectors (meaning.py), or none."""
+    from mscare.ask.meaning import section_by_meaning  # numpy and onnxruntime load only when needed
+
+    meant = section_by_meaning(prepared(question.text or question.lower, lexicon.triage))
+    return ranked_by_meaning(question, meant, store=store, catalogue=catalogue) if meant else []
 
 
 def in_domain(question: Question, ranked: list[Ranked], weights: TermWeights, lexicon: Lexicon) -> bool:
@@ -292,6 +300,11 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
         reason = ("low_confidence", {})
     if reason is None and not flags and parsed.therapies and off_record(parsed, draft.used, store, catalogue):
         reason = ("low_confidence", {})
+    if reason and reason[0] in ("off_topic", "low_confidence") and not parsed.therapies:
+        meant = by_meaning(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
+        if meant:  # the words matched too little, but the question means one of the content's sections
+            reason, ranked = None, meant
+            draft = draft_answer(parsed, ranked, store=store, catalogue=catalogue, lexicon=lexicon)
     lead = diagnosis_note(parsed, draft.used, store, lexicon) if reason and reason[0] == "diagnosis" else None
     if lead is not None:  # "is that MS? what helps?": the care answer, led by one cited line on diagnosis
         reason, draft.used = None, [lead, *draft.used[:2]]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mscare.ask.lexicon import Lexicon, load_lexicon
-from mscare.ask.sections import section_bonus, with_sections
+from mscare.ask.sections import section_bonus, section_passages, with_sections
 from mscare.ask.understand import Question
 from mscare.catalogue import Catalogue
 from mscare.passages import Passage
@@ -206,6 +206,23 @@ def retrieve(question: Question, *, store: Store, catalogue: Catalogue, lexicon:
                 score += 0.3 / (1 + paragraph_index(passage))
             score += 0.2 * heading_match(passage, asked_stems) + 0.05 / (1 + paragraph_index(passage))
             score += section_bonus(passage, question.sections, cover)
+        ranked.append(Ranked(passage=passage, score=score, coverage=cover))
+    return sorted(ranked, key=lambda r: -r.score)
+
+
+MEANING_COVERAGE_WEIGHT = 0.2
+
+
+def ranked_by_meaning(question: Question, meant: dict[str, float], *, store: Store,
+                      catalogue: Catalogue) -> list[Ranked]:
+    """The paragraphs of the sections a question means (``meant``: section -> similarity, see meaning.py), nearest
+    section first; within one, the paragraph with more of the question's words, then the earlier one."""
+    weights = term_weights(question, store, catalogue)
+    ranked = []
+    for passage in section_passages(meant, store):
+        cover = coverage(passage, weights)
+        score = meant[f"{passage.ref}#{passage.field}"] + MEANING_COVERAGE_WEIGHT * cover \
+            + 0.05 / (1 + paragraph_index(passage))
         ranked.append(Ranked(passage=passage, score=score, coverage=cover))
     return sorted(ranked, key=lambda r: -r.score)
 
