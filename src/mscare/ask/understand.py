@@ -234,6 +234,10 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
     named = set(question.therapies)
     known_words = vocabulary.known(question.terms)
     for word in question.terms:
+        code = CODE_NAME.match(word)
+        if code and word not in known_words and (len(code.group(1)) == 2 or not vocabulary.known([code.group(1)])):
+            question.unknown_names.append(word)  # "XR-4471", "BIIB033": a development code, not a word
+            continue
         if len(word) < 5 or not word.isalpha() or word in known_words:
             continue
         if vocabulary.known(other_spellings(word) + english_forms(word)):  # "oedema", "unmotivated", "hubbys"
@@ -253,6 +257,11 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
 
 
 SURE_MATCH = 0.875  # this close, a name spelt with another first letter is still a misspelling ("cesimpta")
+
+
+# A drug's development code: two to five letters, maybe a hyphen, three to six digits ("xr-4471", "biib033"); three
+# letters or more must not be a word ("jan-2025").
+CODE_NAME = re.compile(r"^([a-z]{2,5})-?\d{3,6}$")
 
 
 def misspells(word: str, name: str) -> bool:
@@ -321,10 +330,11 @@ USED_AS_A_DRUG = re.compile(
     r"(?=(?:\b(?:on|taking|takes|take|took|started|starting|start|stopped|stopping|tried|trying|prescribed|called|"
     r"(?:switch|switched|switching|move|moved|moving) to|(?:dose|doses|dosage|side effects?) of) (\w+)\b)?)"
     r"(?=(?:\b(\w+) (?:jabs?|injections?|infusions?|tablets?|pills?|doses?|drug|medication|medicine|shots?|pens?|"
-    r"capsules?)\b)?)(?=(?:\b(\w+) is (?:the|a) (?:new )?(?:wonder )?(?:drug|medication|medicine|treatment|dmt)\b)?)")
+    r"capsules?)\b)?)(?=(?:\b(\w+) is (?:the|a) (?:new )?(?:wonder )?(?:drug|medication|medicine|treatment|dmt)\b)?)"
+    r"(?=(?:\b(\w+) for (?:my |her |his |relapsing |progressive )?(?:ms|multiple sclerosis|rrms|ppms|spms)\b)?)")
 
 
 def named_as_a_drug(name: str, lower: str) -> bool:
     """The name is used as a medicine's: taken, started, injected, dosed ("takes X", "my X jab", "the dose of X",
-    "X is the new drug")."""
+    "X is the new drug", "X for MS")."""
     return any(name in match.groups() for match in USED_AS_A_DRUG.finditer(lower))
