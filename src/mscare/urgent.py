@@ -102,3 +102,15 @@ def numbers_line(data: UrgentData | None = None) -> str:
     parts = [f"{n.number} ({n.region})" for n in emergency_numbers(data)]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
+
+
+def help_lines(data: UrgentData | None = None) -> tuple[str, list[str]]:
+    """The emergency numbers and the crisis lines as two sentences, with their sources: what any reply that cannot
+    read a question still says."""
+    data = data or default_urgent()
+    text = f"In an emergency, call {numbers_line(data)}."
+    if data.crisis_lines:
+        text += " For thoughts of suicide: " + "; ".join(f"{c.name} ({c.region}), {c.how}"
+                                                         for c in data.crisis_lines) + "."
+    cited = [s for n in data.numbers for s in n.sources] + [s for c in data.crisis_lines for s in c.sources]
+    return text, list(dict.fromkeys(cited))

@@ -15,6 +15,7 @@ from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug,
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
 from mscare.store import Store, StoreVocabulary
+from mscare.urgent import help_lines
 
 MIN_COVERAGE = 0.25
 HEALTH_MIN_COVERAGE = 0.4  # a question that does not name MS must match some content this well
@@ -149,6 +150,23 @@ def condition_names(terms: tuple[str, ...]) -> re.Pattern[str]:
     short one as a whole word ("als", "nmo": not "also", "nmol/l")."""
     names = [re.escape(t) + (r"s?\b" if len(t) <= SHORT_NAME else "") for t in terms]
     return re.compile(r"\b(?:" + "|".join(names) + ")")
+
+
+def source_list(catalogue: Catalogue, segments: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The sources the segments cite, each once, as the answer lists them."""
+    return [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
+            for s in catalogue.sources_of([s for seg in segments for s in seg["sources"]])]
+
+
+def unreadable(question: Question, store: Store, lexicon: Lexicon) -> bool:
+    """Most of the question's words are neither English nor the content's ("ojo derecho borroso desde anoche"):
+    ``not_english`` in refusals.yaml."""
+    settings = lexicon.refusals.get("not_english", {})
+    words = [w for w in re.findall(r"[^\W\d_]+", question.lower) if len(w) >= 3]
+    if len(words) < settings.get("min_words", 5):
+        return False
+    known = StoreVocabulary(store).known(words)
+    return sum(1 for w in words if w in known) < settings.get("max_known_share", 0.5) * len(words)
 
 
 def by_meaning(question: Question, *, store: Store, catalogue: Catalogue, lexicon: Lexicon) -> list[Ranked]:
@@ -286,7 +304,8 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     urgent_text = " ".join([URGENT_PREFIX] + [text for text, _ in advice]) if flags else ""
     urgent_sources = [s for _, sources in advice for s in sources]
 
-    reason = None if flags else refusal_reason(parsed, lexicon)
+    reason = None if flags else ("not_english", {}) if unreadable(parsed, store, lexicon) else \
+        refusal_reason(parsed, lexicon)
     ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
     weights = term_weights(parsed, store, catalogue)
     if reason is None and not flags and not in_domain(parsed, ranked, weights, lexicon):
@@ -312,9 +331,16 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
 
     if reason is not None:
         key, values = reason
-        refusal = " ".join(lexicon.refusals[key]["text"].split()).format(**values) + " " + DISCLAIMER
-        return Answer(question=text, text=refusal, sources=[], topic=None, confidence=0.0, refused=True,
-                      urgent=False, segments=[{"text": refusal, "sources": [], "urgent": False}],
+        said = " ".join(lexicon.refusals[key]["text"].split()).format(**values)
+        parts: list[dict[str, Any]] = [{"text": said + " " + DISCLAIMER, "sources": [], "urgent": False}]
+        if key == "not_english":  # whatever it may be about, the numbers to call
+            lines, line_sources = help_lines()
+            parts = [{"text": said, "sources": [], "urgent": False},
+                     {"text": lines, "sources": line_sources, "urgent": False},
+                     {"text": DISCLAIMER, "sources": [], "urgent": False}]
+        refusal = " ".join(str(part["text"]) for part in parts)
+        return Answer(question=text, text=refusal, sources=source_list(catalogue, parts), topic=None,
+                      confidence=0.0, refused=True, urgent=False, segments=parts,
                       passages=ranked[:k] if key == "low_confidence" else [],
                       related=related if key in ("low_confidence", "personal_decision", "diagnosis",
                                                  "personal_prognosis") else [],
@@ -326,9 +352,7 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     segments += unrepeated([{"text": r.passage.text, "sources": r.passage.sources, "urgent": False} for r in used],
                            [r.passage.ref for r in used])
     segments.append({"text": DISCLAIMER, "sources": [], "urgent": False})
-    source_ids = [s for seg in segments for s in seg["sources"]]
-    sources = [{"id": s.id, "title": s.title, "publisher": s.publisher, "url": s.url}
-               for s in catalogue.sources_of(source_ids)]
-    return Answer(question=text, text=" ".join(seg["text"] for seg in segments), sources=sources,
-                  topic=draft.topic, confidence=1.0 if flags else draft.confidence, refused=False,
-                  urgent=bool(flags), passages=(used or ranked)[:k], related=related, segments=segments)
+    return Answer(question=text, text=" ".join(seg["text"] for seg in segments),
+                  sources=source_list(catalogue, segments), topic=draft.topic,
+                  confidence=1.0 if flags else draft.confidence, refused=False, urgent=bool(flags),
+                  passages=(used or ranked)[:k], related=related, segments=segments)

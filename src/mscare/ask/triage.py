@@ -34,13 +34,19 @@ QUESTION_START = re.compile(r"^(can|could|does|do|did|is|are|was|were|will|would
                             r"which|who|where|has|have)\b")
 
 
-DESCRIPTION_MIN_WORDS = 8  # shorter statements are search queries ("sudden vision loss in ms")
+DESCRIPTION_MIN_WORDS = 8  # shorter statements are search queries ("sudden vision loss in ms") ...
+# ... unless a verb says something is happening ("arm gone weak suddenly cant lift kettle", "numb both feet, rising
+# fast"): search queries name things, they do not tell what happened
+HAPPENING = re.compile(r"\b(gone|went|going|getting|got|keeps?|kept|cant|couldnt|wont|rising|rose|started|stopped|"
+                       r"came|come|turned|feels|felt|is|are|was|were|has|have|had)\b")
 
 
 def describes(text: str) -> bool:
     """A statement, not a question ("colours look washed out in one eye all of a sudden"): someone's own case."""
     words = normalise(text).split()
-    return "?" not in text and len(words) >= DESCRIPTION_MIN_WORDS and not QUESTION_START.match(" ".join(words))
+    joined = " ".join(words)
+    return "?" not in text and not QUESTION_START.match(joined) and (
+        len(words) >= DESCRIPTION_MIN_WORDS or bool(HAPPENING.search(joined)))
 
 
 def concepts_in(text: str, triage: Triage) -> set[str]:

@@ -15,7 +15,8 @@ from mscare.catalogue import Catalogue, normalise_name
 WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 MS_MENTION = re.compile(r"\b(ms|m\.s\.|multiple sclerosis|rrms|ppms|spms|cis|(secondary|primary)[- ]progressive|"
                         r"relapsing[- ]remitting|clinically isolated|neuro|neurologist|neurology|dmts?|"
-                        r"disease[- ]modifying)\b")
+                        r"disease[- ]modifying|relaps(e|es|ed|ing)|pseudo[- ]?relapses?|optic neuritis|lhermitte\w*|"
+                        r"uhthoff\w*|demyelinat\w*|oligoclonal|mcdonald criteria|edss|em ess)\b")
 PERSONAL = re.compile(
     r"\b(i|i'm|im|i've|ive|my|me|we|our|she|he|her|his|wife|husband|partner|mom|mum|mother|dad|father|son|"
     r"daughter|friend|sister|brother)\b"
