@@ -158,14 +158,14 @@ def source_list(catalogue: Catalogue, segments: list[dict[str, Any]]) -> list[di
             for s in catalogue.sources_of([s for seg in segments for s in seg["sources"]])]
 
 
-def unreadable(question: Question, store: Store, lexicon: Lexicon) -> bool:
+def unreadable(question: Question, vocabulary: StoreVocabulary, lexicon: Lexicon) -> bool:
     """Most of the question's words are neither English nor the content's ("ojo derecho borroso desde anoche"):
     ``not_english`` in refusals.yaml."""
     settings = lexicon.refusals.get("not_english", {})
     words = [w for w in re.findall(r"[^\W\d_]+", question.lower) if len(w) >= 3]
     if len(words) < settings.get("min_words", 5):
         return False
-    known = StoreVocabulary(store).known(words)
+    known = vocabulary.known(words)
     return sum(1 for w in words if w in known) < settings.get("max_known_share", 0.5) * len(words)
 
 
@@ -296,7 +296,8 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     text = check_question(question)
     catalogue = catalogue or default_catalogue()
     lexicon = lexicon or load_lexicon()
-    parsed = understand(text, catalogue=catalogue, lexicon=lexicon, vocabulary=StoreVocabulary(store))
+    vocabulary = StoreVocabulary(store)
+    parsed = understand(text, catalogue=catalogue, lexicon=lexicon, vocabulary=vocabulary)
     flags = red_flags(parsed, lexicon)
     if flags and len(parsed.therapies) == 1 and not parsed.aspects:  # what to watch for on it, not its profile
         parsed.aspects = [RED_FLAG_ASPECT]
@@ -304,7 +305,7 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     urgent_text = " ".join([URGENT_PREFIX] + [text for text, _ in advice]) if flags else ""
     urgent_sources = [s for _, sources in advice for s in sources]
 
-    reason = None if flags else ("not_english", {}) if unreadable(parsed, store, lexicon) else \
+    reason = None if flags else ("not_english", {}) if unreadable(parsed, vocabulary, lexicon) else \
         refusal_reason(parsed, lexicon)
     ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
     weights = term_weights(parsed, store, catalogue)

@@ -332,10 +332,11 @@ USED_AS_A_DRUG = re.compile(
     r"(?:switch|switched|switching|move|moved|moving) to|(?:dose|doses|dosage|side effects?) of) (\w+)\b)?)"
     r"(?=(?:\b(\w+) (?:jabs?|injections?|infusions?|tablets?|pills?|doses?|drug|medication|medicine|shots?|pens?|"
     r"capsules?)\b)?)(?=(?:\b(\w+) is (?:the|a) (?:new )?(?:wonder )?(?:drug|medication|medicine|treatment|dmt)\b)?)"
-    r"(?=(?:\b(\w+) for (?:my |her |his |relapsing |progressive )?(?:ms|multiple sclerosis|rrms|ppms|spms)\b)?)")
+    r"(?=(?:\b(\w+) for (?:my |her |his |relapsing |progressive )?(?:ms|multiple sclerosis|rrms|ppms|spms)\b)?)"
+    r"(?=(?:\bdoes (\w+) (?:actually |really |even )?work\b)?)(?=(?:\b(\w+)(?: xr| er| sr| xl)? \d+(?:\.\d+)? ?mg\b)?)")
 
 
 def named_as_a_drug(name: str, lower: str) -> bool:
     """The name is used as a medicine's: taken, started, injected, dosed ("takes X", "my X jab", "the dose of X",
-    "X is the new drug", "X for MS")."""
+    "X is the new drug", "X for MS", "does X work", "X 10 mg")."""
     return any(name in match.groups() for match in USED_AS_A_DRUG.finditer(lower))
