@@ -139,3 +139,15 @@ def test_check_reports_a_bank_edited_without_new_vectors(content_copy: Path) -> 
     problems = run_check(content_copy).problems
     assert any("unknown label 'nope'" in p for p in problems)
     assert any("triage_bank.npz" in p and "run scripts/make_banks.py" in p for p in problems)
+
+
+def test_check_reports_section_examples_edited_without_new_vectors(content_copy: Path) -> None:
+    from mscare.ask.meaning import bank, meaning_rows
+
+    assert len(bank()[1]) == len(meaning_rows())  # the shipped vectors match the shipped examples
+    assert not any("sections_bank.npz" in p for p in run_check(content_copy).problems)
+    examples = content_copy / "lexicon" / "sections.yaml"
+    text = examples.read_text(encoding="utf-8")
+    first = text.index("examples:") + len("examples:")
+    examples.write_text(text[:first] + "\n    - a brand new way to ask this" + text[first:], encoding="utf-8")
+    assert any("sections_bank.npz" in p and "run scripts/make_banks.py" in p for p in run_check(content_copy).problems)

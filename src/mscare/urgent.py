@@ -103,7 +103,6 @@ def numbers_line(data: UrgentData | None = None) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
-
 def help_lines(data: UrgentData | None = None) -> tuple[str, list[str]]:
     """The emergency numbers and the crisis lines as two sentences, with their sources: what any reply that cannot
     read a question still says."""

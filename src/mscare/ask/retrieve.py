@@ -215,8 +215,8 @@ MEANING_COVERAGE_WEIGHT = 0.2
 
 def ranked_by_meaning(question: Question, meant: dict[str, float], *, store: Store,
                       catalogue: Catalogue) -> list[Ranked]:
-    """The paragraphs of the sections a question means (``meant``: section -> similarity, see meaning.py), nearest
-    section first; within one, the paragraph with more of the question's words, then the earlier one."""
+    """The paragraphs of the section a question means (``meant``: section -> similarity, see meaning.py): the one
+    with more of the question's words first, then the earlier one."""
     weights = term_weights(question, store, catalogue)
     ranked = []
     for passage in section_passages(meant, store):
