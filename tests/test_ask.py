@@ -290,12 +290,12 @@ TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (mea
 TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 4,423/4,443; the misses are written in
 # Spanish, Hindi, Polish or Tagalog or mixed with English, search-box fragments with nobody in them ("uti + new
 # weakness ms"), an infusion count standing for the drug's name, an old optic neuritis that cleared beside a new one)
-# False alarms allowed on the calm questions. Dev half, 41 of 2,439: questions that name suicidal thoughts (an essay,
+# False alarms allowed on the calm questions. Dev half, 38 of 2,439: questions that name suicidal thoughts (an essay,
 # "years ago, doing well now", "is Samaritans only for people who are suicidal?"; crisis numbers by design), double
 # vision asked about by a student or a friend, episodes said to be over in words the vocabulary lacks, a relapse
 # already treated in A&E, forgetfulness on Tysabri with a clear MRI, carers asking ahead about infections or what
 # to say to someone who does not want to be here. Held-out half: none (see the README).
-TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 41, "triage_test.jsonl": 0}
+TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 38, "triage_test.jsonl": 0}
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
@@ -643,3 +643,20 @@ def test_a_question_in_another_language_says_so_and_gives_the_numbers_to_call(st
     # English with a few names or typos in it is still read
     assert not ask(store, "how does ocrevus work")["answer"]["refused"]
     assert "English" not in ask(store, "wat is tisabri")["answer"]["text"]
+
+
+@pytest.mark.parametrize("question", [
+    "In the film we watched last night a woman with MS suddenly lost the sight in one eye and her face drooped. "
+    "Does that really happen?",
+    "My partner keeps asking what she should do if my legs ever suddenly give way and I can't stand, so we have a "
+    "plan ready",
+    "A character in my book has MS and a thunderclap headache out of nowhere, is that realistic",
+])
+def test_a_story_or_a_question_asked_ahead_is_not_urgent(store: Store, question: str) -> None:
+    assert ask(store, question)["answer"]["urgent"] is False
+
+
+def test_something_happening_now_is_urgent_even_beside_a_question_asked_ahead(store: Store) -> None:
+    reply = ask(store, "Not sure what to do if this ever happens again but right now my left eye has gone dark since "
+                       "this morning")["answer"]
+    assert reply["urgent"] is True

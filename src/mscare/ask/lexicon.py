@@ -92,6 +92,17 @@ def g_dropped(commonness: dict[str, float], names: AbstractSet[str]) -> dict[str
 
 
 @dataclass(frozen=True)
+class NotACase:
+    """Concepts that say nobody is living through it now, and those that say something is, after all."""
+
+    concepts: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
+
+    def says(self, found: frozenset[str]) -> bool:
+        return bool(self.concepts & found) and not self.unless & found
+
+
+@dataclass(frozen=True)
 class Triage:
     """Red-flag concepts (one compiled pattern each), therapy contexts and the rules over them."""
 
@@ -104,6 +115,7 @@ class Triage:
     denied: re.Pattern[str] | None = None  # a symptom said to be absent ("no fever", "not suicidal")
     symptoms: frozenset[str] = frozenset()  # concepts that are symptoms MS can cause
     case: frozenset[str] = frozenset()  # concepts that only someone's own case mentions
+    not_a_case: NotACase = field(default_factory=NotACase)  # a story, or a question asked ahead
     g_dropped: dict[str, str] = field(default_factory=dict)  # "talkin" -> "talking" (see ``g_dropped``)
 
     def respell(self, text: str) -> str:
@@ -208,7 +220,9 @@ def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None
     if lookalike:
         named |= lookalike.unless
     case = frozenset(data.get("case", []))
-    named |= case
+    not_a_case = NotACase(concepts=frozenset(data.get("not_a_case", {}).get("concepts", [])),
+                          unless=frozenset(data.get("not_a_case", {}).get("unless", [])))
+    named |= case | not_a_case.concepts | not_a_case.unless
     unknown = named - set(concepts) - set(contexts) - {ASKS}
     if unknown:
         raise ValueError(f"triage.yaml: rules name unknown concepts: {', '.join(sorted(unknown))}")
@@ -219,7 +233,7 @@ def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None
     if symptoms - set(concepts):
         raise ValueError(f"triage.yaml: symptoms name unknown concepts: {', '.join(sorted(symptoms - set(concepts)))}")
     return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled,
-                  lookalike=lookalike, denied=denied, symptoms=symptoms, case=case,
+                  lookalike=lookalike, denied=denied, symptoms=symptoms, case=case, not_a_case=not_a_case,
                   g_dropped=g_dropped(commonness or {}, names))
 
 

@@ -73,7 +73,10 @@ def found_concepts(question: Question, triage: Triage) -> frozenset[str]:
 def reports_a_case(question: Question, found: frozenset[str], triage: Triage) -> bool:
     """The question describes a real person: it names one ("my", "she", "husband"), says "on <drug>", mentions a
     concept that only a case has (``case`` in triage.yaml: symptoms anchored in time, a temperature taken) or is a
-    statement long enough to be someone's own case."""
+    statement long enough to be someone's own case; and it does not say the case is a story or one asked about
+    ahead (``not_a_case``: "a character in a novel", "if it ever happens")."""
+    if triage.not_a_case.says(found):
+        return False
     return bool(triage.case & found) or question.personal or question.on_therapy \
         or describes(question.text or question.lower)
 
