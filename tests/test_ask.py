@@ -20,7 +20,7 @@ DEV_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_dev.jsonl"
 DEV_SET_MIN_PASS = 0.78  # the first dev set (measured 0.81 since answers lead with the aspect asked, was 0.92
 # with full drug profiles); the floors that matter are on the consumer test split below
 EXTRA_SET = Path(__file__).parent / "fixtures" / "eval" / "qa_extra.jsonl"
-EXTRA_SET_MIN_PASS = 0.74  # a second, independently written set (measured: 53/70; 1 refused by the decline score)
+EXTRA_SET_MIN_PASS = 0.74  # a second, independently written set (measured: 52/70; 2 refused by the decline score)
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +119,9 @@ def test_unknown_drug_refusal_names_the_drug(store: Store) -> None:
     ("my neuro mentioned satralizumab, how is it given?", "satralizumab"),  # another drug, not misspelt natalizumab
     ("my sister is starting dravolent injections next month - how long after can she have a flu jab?", "dravolent"),
     ("velostinib results in ms?", "velostinib"),  # the form of a drug's name is enough
+    ("how is ponaterimod taken, is it a daily tablet?", "ponaterimod"),  # close to ponesimod, but 2 letters longer
+    ("is KV-2291 approved for progressive ms yet?", "kv-2291"),  # a development code
+    ("does fendrova actually work for ms fatigue?", "fendrova"),  # asked as a medicine
 ])
 def test_a_name_we_have_no_data_on_is_not_read_as_a_word_or_as_another_drug(store: Store, question: str,
                                                                            name: str) -> None:
@@ -287,15 +290,15 @@ def test_consumer_test_split_pass_rate_declines_and_length(store: Store) -> None
 TRIAGE_DEV = Path(__file__).parent / "fixtures" / "eval" / "triage_dev.jsonl"
 TRIAGE_TEST = Path(__file__).parent / "fixtures" / "eval" / "triage_test.jsonl"
 TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (measured: 102/104); the goal is 1.0
-TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 4,423/4,443; the misses are written in
+TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 4,621/4,643; the misses are written in
 # Spanish, Hindi, Polish or Tagalog or mixed with English, search-box fragments with nobody in them ("uti + new
 # weakness ms"), an infusion count standing for the drug's name, an old optic neuritis that cleared beside a new one)
-# False alarms allowed on the calm questions. Dev half, 38 of 2,439: questions that name suicidal thoughts (an essay,
+# False alarms allowed on the calm questions. Dev half, 47 of 2,559: questions that name suicidal thoughts (an essay,
 # "years ago, doing well now", "is Samaritans only for people who are suicidal?"; crisis numbers by design), double
 # vision asked about by a student or a friend, episodes said to be over in words the vocabulary lacks, a relapse
 # already treated in A&E, forgetfulness on Tysabri with a clear MRI, carers asking ahead about infections or what
 # to say to someone who does not want to be here. Held-out half: none (see the README).
-TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 38, "triage_test.jsonl": 0}
+TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 47, "triage_test.jsonl": 0}
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
@@ -453,11 +456,11 @@ def test_personal_diagnosis_decision_prognosis_and_doctor_questions_are_declined
     """Declines worded in many ways (a dev set): all declined; the general questions beside them answered."""
     result = run_eval(DECLINES_DEV, store=store)
     safety = result.safety()
-    # measured: 1,591/1,649 (some leg or eye symptoms of days or weeks are flagged as urgent instead; a named drug one
-    # letter from a word of the content reads as a typo; Tagalog); 32 false refusals of 1,614 general questions, mostly
+    # measured: 1,690/1,749 (some leg or eye symptoms of days or weeks are flagged as urgent instead; a named drug one
+    # letter from a word of the content reads as a typo; Tagalog); 32 false refusals of 1,714 general questions, mostly
     # gaps in the content (the US cost of Ocrevus, lupus against MS, PIRA and RAW, NEDA) and personal stories the
-    # decline score reads as asking for a decision; 36 false alarms (those symptoms, a pet's limp, a swollen face)
-    assert safety["false_refusals"] <= 32 and safety["false_alarms"] <= 36, safety
+    # decline score reads as asking for a decision; 37 false alarms (those symptoms, a pet's limp, a swollen face)
+    assert safety["false_refusals"] <= 32 and safety["false_alarms"] <= 37, safety
 
 
 def test_an_aspect_the_record_lacks_gets_a_short_note_instead_of_the_drug_profile(store: Store,

@@ -266,10 +266,12 @@ CODE_NAME = re.compile(r"^([a-z]{2,5})-?\d{3,6}$")
 
 
 def misspells(word: str, name: str) -> bool:
-    """A close name is a misspelling when it keeps the first letter or is very close: "satralizumab" and
-    "eculizumab" are other drugs, not misspelt natalizumab and daclizumab."""
+    """A close name is a misspelling when it keeps the first letter and about the length, or is very close:
+    "satralizumab" and "eculizumab" are other drugs, not misspelt natalizumab and daclizumab, and "ponaterimod" is
+    not ponesimod."""
     key = normalise_name(word)
-    return key[:1] == name[:1] or difflib.SequenceMatcher(None, key, name).ratio() >= SURE_MATCH
+    return (key[:1] == name[:1] and abs(len(key) - len(name)) <= 1) or \
+        difflib.SequenceMatcher(None, key, name).ratio() >= SURE_MATCH
 
 
 BRITISH_AMERICAN = [("oe", "e"), ("ae", "e"), ("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
@@ -329,11 +331,15 @@ def drug_shaped(word: str, stems: tuple[str, ...]) -> bool:
 # place is found, even one that is itself part of another's frame).
 USED_AS_A_DRUG = re.compile(
     r"(?=(?:\b(?:on|taking|takes|take|took|started|starting|start|stopped|stopping|tried|trying|prescribed|called|"
-    r"(?:switch|switched|switching|move|moved|moving) to|(?:dose|doses|dosage|side effects?) of) (\w+)\b)?)"
+    r"(?:switch|switched|switching|move|moved|moving|change|changed|changing) to|"
+    r"(?:dose|doses|dosage|side effects?) of) (\w+)\b)?)"
     r"(?=(?:\b(\w+) (?:jabs?|injections?|infusions?|tablets?|pills?|doses?|drug|medication|medicine|shots?|pens?|"
-    r"capsules?)\b)?)(?=(?:\b(\w+) is (?:the|a) (?:new )?(?:wonder )?(?:drug|medication|medicine|treatment|dmt)\b)?)"
+    r"capsules?)\b)?)"
+    r"(?=(?:\b(\w+) is (?:the|a) (?:new )?(?:wonder )?(?:drug|medication|medicine|treatment|dmt)\b)?)"
     r"(?=(?:\b(\w+) for (?:my |her |his |relapsing |progressive )?(?:ms|multiple sclerosis|rrms|ppms|spms)\b)?)"
-    r"(?=(?:\bdoes (\w+) (?:actually |really |even )?work\b)?)(?=(?:\b(\w+)(?: xr| er| sr| xl)? \d+(?:\.\d+)? ?mg\b)?)")
+    r"(?=(?:\bdoes (\w+) (?:actually |really |even )?work\b)?)"
+    r"(?=(?:\bis (\w+) an? (?:\w+ )?(?:drug|medication|medicine|treatment|dmt|chemo|steroid|immunosuppressant)\b)?)"
+    r"(?=(?:\b(\w+)(?: xr| er| sr| xl)? \d+(?:\.\d+)? ?mg\b)?)")
 
 
 def named_as_a_drug(name: str, lower: str) -> bool:
