@@ -123,9 +123,10 @@ def lookalike_bank_problems(root: Path) -> list[str]:
 
 def meaning_bank_problems(root: Path) -> list[str]:
     """The section vectors (ask/meaning.py) were made from the articles' headings and the written examples."""
-    from mscare.ask.meaning import meaning_key, meaning_rows, stored_key
+    from mscare.ask.lookalike import stored_key
+    from mscare.ask.meaning import BANK, meaning_key, meaning_rows
 
-    if stored_key() != meaning_key(meaning_rows(root)):
+    if stored_key(BANK) != meaning_key(meaning_rows(root)):
         return ["ask/model/sections_bank.npz was not made from the article headings and lexicon/sections*.yaml: "
                 "run scripts/make_banks.py"]
     return []

@@ -305,8 +305,9 @@ def answer(*, question: str, store: Store, catalogue: Catalogue | None = None,
     urgent_text = " ".join([URGENT_PREFIX] + [text for text, _ in advice]) if flags else ""
     urgent_sources = [s for _, sources in advice for s in sources]
 
-    reason = None if flags else ("not_english", {}) if unreadable(parsed, vocabulary, lexicon) else \
-        refusal_reason(parsed, lexicon)
+    reason = None
+    if not flags:
+        reason = ("not_english", {}) if unreadable(parsed, vocabulary, lexicon) else refusal_reason(parsed, lexicon)
     ranked = retrieve(parsed, store=store, catalogue=catalogue, lexicon=lexicon)
     weights = term_weights(parsed, store, catalogue)
     if reason is None and not flags and not in_domain(parsed, ranked, weights, lexicon):

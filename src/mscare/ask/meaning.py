@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 
 from mscare.ask.encoder import MODEL_FILE, default_encoder, model_dir
+from mscare.ask.lookalike import digest, vectors_path
 from mscare.ask.sections import written_examples
 from mscare.topics import load_topics
 
 MEANING_MIN = 0.64  # a section's example this close in meaning (cosine) to a question answers it
-BANK_FILE = "sections_bank.npz"
+BANK = "sections"  # stored beside the look-alike banks: ask/model/sections_bank.npz (lookalike.stored_key reads it)
 
 
 def meaning_rows(root: Path | None = None) -> list[tuple[str, str]]:
@@ -36,26 +37,20 @@ def meaning_rows(root: Path | None = None) -> list[tuple[str, str]]:
 
 def meaning_key(rows: list[tuple[str, str]]) -> str:
     """What the stored vectors must have been made from: these rows and the shipped model."""
-    model = hashlib.sha256((model_dir() / MODEL_FILE).read_bytes()).hexdigest()[:16]
-    return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()[:16] + "-" + model
+    return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()[:16] + "-" + digest(model_dir() / MODEL_FILE)
 
 
 def save_bank(rows: list[tuple[str, str]], vectors: np.ndarray) -> Path:
-    path = model_dir() / BANK_FILE
+    path = vectors_path(BANK)
     np.savez_compressed(path, vectors=vectors.astype(np.float16), labels=np.array([key for key, _ in rows]),
                         key=meaning_key(rows))
     return path
 
 
-def stored_key() -> str:
-    with np.load(model_dir() / BANK_FILE) as data:
-        return str(data["key"])
-
-
 @lru_cache(maxsize=1)
 def bank() -> tuple[np.ndarray, list[str]]:
     """The examples' unit vectors and the section of each."""
-    with np.load(model_dir() / BANK_FILE) as data:
+    with np.load(vectors_path(BANK)) as data:
         return data["vectors"].astype(np.float32), [str(x) for x in data["labels"]]
 
 
