@@ -128,9 +128,13 @@ def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
         return not question.mentions_ms and bool(treating(names).search(question.lower))
     if not question.mentions_ms:
         return bool(names.search(question.lower))
-    sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\s+-\s+", question.lower) if s.strip()]
-    return len(sentences) > 1 and any(
-        ASKING.search(s) and names.search(s) and not MS_MENTION.search(s) for s in sentences)
+    parts = sentences(question.lower)
+    return len(parts) > 1 and any(ASKING.search(s) and names.search(s) and not MS_MENTION.search(s) for s in parts)
+
+
+def sentences(text: str) -> list[str]:
+    """A question's sentences (and the parts a dash sets apart)."""
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+|\s+-\s+", text) if s.strip()]
 
 
 @lru_cache(maxsize=4)
@@ -173,7 +177,10 @@ def by_meaning(question: Question, *, store: Store, catalogue: Catalogue, lexico
     """The paragraphs of the section the question means, found by sentence vectors (meaning.py), or none."""
     from mscare.ask.meaning import section_by_meaning  # numpy and onnxruntime load only when needed
 
-    meant = section_by_meaning(prepared(question.text or question.lower, lexicon.triage))
+    text = question.text or question.lower
+    parts = sentences(text)
+    asking = [prepared(s, lexicon.triage) for s in parts if len(parts) > 1 and ASKING.search(s.lower())]
+    meant = section_by_meaning(prepared(text, lexicon.triage), asking)
     return ranked_by_meaning(question, meant, store=store, catalogue=catalogue) if meant else []
 
 

@@ -173,10 +173,16 @@ class Lexicon:
         return any(stem(part) in self.domain_stems for part in [term, *term.split("-")] if part)
 
     def patterns(self, key: str, field_name: str = "patterns") -> list[re.Pattern[str]]:
-        """A refusal's patterns, compiled once (re's own cache is shared with the whole server and can overflow)."""
+        """A refusal's patterns, compiled once (re's own cache is shared with the whole server and can overflow).
+        ``{place}`` in a pattern stands for any of the refusal's ``places`` (cities, regions, countries)."""
         cached = self.compiled.get((key, field_name))
         if cached is None:
-            cached = self.compiled[(key, field_name)] = compile_all(self.refusals.get(key, {}).get(field_name, []))
+            section = self.refusals.get(key, {})
+            places = "|".join(re.escape(p) for p in sorted(section.get("places", []), key=len, reverse=True))
+            if not places and any("{place}" in p for p in section.get(field_name, [])):
+                raise ValueError(f"refusals.yaml: {key} patterns name {{place}} but it lists no places")
+            cached = self.compiled[(key, field_name)] = compile_all(
+                [p.replace("{place}", f"(?:{places})") for p in section.get(field_name, [])])
         return cached
 
 

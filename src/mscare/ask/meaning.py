@@ -23,6 +23,7 @@ from mscare.ask.sections import written_examples
 from mscare.topics import load_topics
 
 MEANING_MIN = 0.64  # a section's example this close in meaning (cosine) to a question answers it
+PART_MIN = 0.7  # ... or this close to one of its asking sentences, which carries less of the question's context
 BANK = "sections"  # stored beside the look-alike banks: ask/model/sections_bank.npz (lookalike.stored_key reads it)
 
 
@@ -54,10 +55,16 @@ def bank() -> tuple[np.ndarray, list[str]]:
         return data["vectors"].astype(np.float32), [str(x) for x in data["labels"]]
 
 
-def section_by_meaning(text: str) -> dict[str, float]:
+def section_by_meaning(text: str, asking: list[str] | None = None) -> dict[str, float]:
     """The section ("slug#heading") whose example is nearest in meaning to the question, with the similarity, when
-    it is near enough (one section: a second one nearly as near was as often off the point as on it)."""
+    it is near enough (one section: a second one nearly as near was as often off the point as on it); else the one
+    nearest to one of the question's ``asking`` sentences, when nearer still ("... nothing serious. Where can I find
+    a support group?")."""
     vectors, labels = bank()
-    similarity = vectors @ default_encoder().embed_one(text)
-    nearest = int(np.argmax(similarity))
-    return {labels[nearest]: round(float(similarity[nearest]), 3)} if similarity[nearest] >= MEANING_MIN else {}
+    encoder = default_encoder()
+    for probe, least in [(text, MEANING_MIN), *((part, PART_MIN) for part in asking or [])]:
+        similarity = vectors @ encoder.embed_one(probe)
+        nearest = int(np.argmax(similarity))
+        if similarity[nearest] >= least:
+            return {labels[nearest]: round(float(similarity[nearest]), 3)}
+    return {}

@@ -180,7 +180,7 @@ class Vocabulary(Protocol):
 
     def known(self, words: list[str]) -> set[str]: ...
 
-    def near(self, word: str) -> bool: ...
+    def near(self, word: str, cutoff: float = ...) -> bool: ...
 
 
 def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
@@ -229,9 +229,9 @@ def drug_stems(lexicon: Lexicon) -> tuple[str, ...]:
 
 def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: Vocabulary,
                           stems: tuple[str, ...] = ()) -> None:
-    """Words the vocabulary does not know: a misspelt therapy name, or a name we have no data on (one in the form of
-    a drug's name, ending in one of ``stems``, or used as one, even when it looks like a typo or two words run
-    together)."""
+    """Words the vocabulary does not know: a misspelt therapy name, a content word plainly misspelt (left alone), or
+    a name we have no data on (one in the form of a drug's name, ending in one of ``stems``, or used as one, even when
+    it looks like a typo or two words run together)."""
     named = set(question.therapies)
     known_words = vocabulary.known(question.terms)
     for word in question.terms:
@@ -250,6 +250,9 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             if therapy_id not in named:
                 question.therapies.append(therapy_id)
                 named.add(therapy_id)
+        elif (vocabulary.near(word, cutoff=PLAIN_TYPO) or vocabulary.known(transposed(word))) \
+                and not drug_shaped(word, stems):
+            continue  # a word plainly misspelt ("depresion", "steriods"), even where a drug's name goes
         elif drug_shaped(word, stems) or named_as_a_drug(word, question.lower) or (
                 not vocabulary.near(word) and not is_compound(word, vocabulary)):
             question.unknown_names.append(word)
@@ -257,6 +260,7 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             question.odd_words.append(word)
 
 
+PLAIN_TYPO = 0.9  # this close to a content word, an unknown word is that word misspelt ("depresion")
 SURE_MATCH = 0.875  # this close, a name spelt with another first letter is still a misspelling ("cesimpta")
 
 
@@ -276,6 +280,11 @@ def misspells(word: str, name: str) -> bool:
 
 BRITISH_AMERICAN = [("oe", "e"), ("ae", "e"), ("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
                     ("tre", "ter"), ("ll", "l")]
+
+
+def transposed(word: str) -> list[str]:
+    """The word with two neighbouring letters swapped back ("steriods" -> "steroids")."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1) if word[i] != word[i + 1]]
 
 
 def other_spellings(word: str) -> list[str]:
@@ -310,7 +319,8 @@ def is_compound(word: str, vocabulary: Vocabulary) -> bool:
 
 
 def asks_about_unknown_drug(question: Question, stems: tuple[str, ...] = ()) -> bool:
-    """An unrecognised name in the form of a drug's name (ending in one of ``stems``), or in a drug-shaped question
+    """An unrecognised name in the form of a drug's name (ending in one of ``stems``, or a development code such as
+    "KTR-4471") or used as one ("takes X for her MS"), or in a drug-shaped question
     (one of the drug intents, or an aspect of a therapy: its dose, a missed dose, vaccines...), or next to a therapy
     we know."""
     if not question.unknown_names and question.odd_words and question.aspects and not question.therapies \
@@ -319,7 +329,7 @@ def asks_about_unknown_drug(question: Question, stems: tuple[str, ...] = ()) -> 
     if not question.unknown_names:
         return False
     return bool(question.therapies) or bool(set(question.intents) & DRUG_INTENTS) or any(
-        drug_shaped(name, stems) or (question.aspects and named_as_a_drug(name, question.lower))
+        drug_shaped(name, stems) or bool(CODE_NAME.match(name)) or named_as_a_drug(name, question.lower)
         for name in question.unknown_names)
 
 
@@ -333,8 +343,8 @@ USED_AS_A_DRUG = re.compile(
     r"(?=(?:\b(?:on|taking|takes|take|took|started|starting|start|stopped|stopping|tried|trying|prescribed|called|"
     r"(?:switch|switched|switching|move|moved|moving|change|changed|changing) to|"
     r"(?:dose|doses|dosage|side effects?) of) (\w+)\b)?)"
-    r"(?=(?:\b(\w+) (?:jabs?|injections?|infusions?|tablets?|pills?|doses?|drug|medication|medicine|shots?|pens?|"
-    r"capsules?)\b)?)"
+    r"(?=(?:\b(\w+) (?:ms |new |oral )?(?:jabs?|injections?|infusions?|tablets?|pills?|doses?|drug|medication|medicine|"
+    r"shots?|pens?|capsules?|drops|patch(?:es)?|sprays?|gummies)\b)?)"
     r"(?=(?:\b(\w+) is (?:the|a) (?:new )?(?:wonder )?(?:drug|medication|medicine|treatment|dmt)\b)?)"
     r"(?=(?:\b(\w+) for (?:my |her |his |relapsing |progressive )?(?:ms|multiple sclerosis|rrms|ppms|spms)\b)?)"
     r"(?=(?:\bdoes (\w+) (?:actually |really |even )?work\b)?)"
