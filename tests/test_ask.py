@@ -363,6 +363,7 @@ def test_a_brand_question_is_answered_first_with_the_brands(store: Store) -> Non
     ("will aetna cover my kesimpta if i move states?", r"pharmacy|insurer"),
     ("can i halve my tizanidine, it knocks me out", r"dose"),
     ("gabapentin or amitriptyline, which works better for fibromyalgia?", r"other conditions"),
+    ("pregabalin or duloxetine for fibromyalgia?", r"other conditions"),
     ("had a tingly spine when i look down for a month, started after a fall. ms or a trapped nerve?? be honest",
      r"diagnos"),
 ])

@@ -141,6 +141,7 @@ def sentences(text: str) -> list[str]:
 def treating(names: re.Pattern[str]) -> re.Pattern[str]:
     """A medicine asked about for another condition ("better for fibromyalgia", "to treat my gout")."""
     purpose = (r"(^for|\b(better|best|good|works?|used|use|take|taking|prescribed|given|helps?) (\w+ )?for|\bto treat|"
+               r"\b(or|vs|versus) [\w-]+ for|"  # "pregabalin or duloxetine for fibromyalgia?"
                r"\btreating|\btreats|\btreatment (of|for)) (my |his |her |their |the |a )?(\w+ )?")
     return re.compile(purpose + names.pattern.removeprefix(r"\b"))
 
