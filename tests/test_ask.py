@@ -150,6 +150,11 @@ def test_a_misspelt_therapy_name_is_still_read_as_that_therapy(store: Store, cat
     ("been on tysbri 3 yrs, past few weeks i keep walking into things and my speech is off", r"\bPML\b"),
     ("during my tysabri infusion my throat is closing", r"anaphylaxis"),
     ("I'm on tysabri and since this morning I have a fever and a stiff neck", r"meningitis"),
+    # said in what people notice, or as a plan
+    ("My patient with progressive MS has told me she plans to overdose on her pregabalin this weekend.", r"116 123"),
+    ("Trying to thread a needle and there's two needles, one above the other. Started about an hour ago.", r"vision"),
+    ("Like I'm wearing thick socks I can't take off, and since lunch it's moved up to my shins.", r"relapse"),
+    ("on tysabri, temp of 38.6, sore throat and now a rash. should I still go for my infusion tomorrow?", r"infection"),
 ])
 def test_red_flags_are_urgent_and_lead_with_advice(store: Store, question: str, advice: str) -> None:
     reply = ask(store, question)["answer"]
@@ -327,6 +332,11 @@ def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Stor
     "hay fever is awful this year, I'm on kesimpta, ok to take antihistamines?",
     "after my kesimpta injection I felt shivery that night, gone by morning. will the next one be the same?",
     "if I get a fever on mavenclad what should I do?", "what's the point of an MRI with contrast?",
+    # a cause a clinician ruled out, a symptom that passed in a minute, one long past
+    "My husband has been losing words a bit more this year, on Tysabri, and we were frightened it was PML. His neuro "
+    "did an MRI last month and said no sign of PML. What helps with memory day to day?",
+    "is it normal to get pins and needles in my feet after sitting cross legged? goes away in a minute",
+    "my husband had a seizure years ago and has been fine on his tablets since. anything to know before we fly?",
 ])
 def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
@@ -696,28 +706,6 @@ def test_a_place_pattern_without_places_is_a_lexicon_error() -> None:
     broken = replace(load_lexicon(), refusals={"named_doctor": {"patterns": ["best clinic in {place}"]}}, compiled={})
     with pytest.raises(ValueError, match="place"):
         broken.patterns("named_doctor")
-
-
-@pytest.mark.parametrize("question", [
-    "My husband has been losing words a bit more this year, on Tysabri, and we were frightened it was PML. His neuro "
-    "did an MRI last month and said no sign of PML. What helps with memory day to day?",
-    "is it normal to get pins and needles in my feet after sitting cross legged? goes away in a minute",
-    "my husband had a seizure years ago and has been fine on his tablets since. anything to know before we fly?",
-])
-def test_a_symptom_a_doctor_ruled_out_or_one_that_passed_or_is_long_past_is_not_urgent(store: Store,
-                                                                                     question: str) -> None:
-    assert ask(store, question)["answer"]["urgent"] is False
-
-
-@pytest.mark.parametrize(("question", "advice"), [
-    ("My patient with progressive MS has told me she plans to overdose on her pregabalin this weekend.", "116 123"),
-    ("Trying to thread a needle and there's two needles, one above the other. Started about an hour ago.", "vision"),
-    ("Like I'm wearing thick socks I can't take off, and since lunch it's moved up to my shins.", "relapse"),
-    ("on tysabri, temp of 38.6, sore throat and now a rash. should I still go for my infusion tomorrow?", "infection"),
-])
-def test_red_flags_said_in_what_people_notice_are_urgent(store: Store, question: str, advice: str) -> None:
-    reply = ask(store, question)["answer"]
-    assert reply["urgent"] and advice in reply["text"], reply["text"][:200]
 
 
 def test_an_ms_outlook_is_not_the_email_program(store: Store) -> None:

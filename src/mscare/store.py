@@ -176,10 +176,10 @@ class StoreVocabulary:
         rows = self.store.db.execute(f"SELECT word FROM vocab WHERE word IN ({marks})", words)
         return {r[0] for r in rows}
 
-    def near(self, word: str, cutoff: float = 0.8) -> bool:
-        """Is the word a likely misspelling of a content word (at least ``cutoff`` alike)?"""
+    def nearest(self, word: str) -> str | None:
+        """The content word this one most likely misspells (the most alike, at least 0.8), or None."""
         candidates = self.store.derived("content_words", content_words).get(word[0], [])
-        return bool(difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff))
+        return next(iter(difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)), None)
 
 
 def content_words(store: Store) -> dict[str, list[str]]:

@@ -180,7 +180,7 @@ def by_meaning(question: Question, *, store: Store, catalogue: Catalogue, lexico
 
     text = question.text or question.lower
     parts = sentences(text)
-    asking = [prepared(s, lexicon.triage) for s in parts if len(parts) > 1 and ASKING.search(s.lower())]
+    asking = [prepared(s, lexicon.triage) for s in parts if ASKING.search(s.lower())] if len(parts) > 1 else []
     meant = section_by_meaning(prepared(text, lexicon.triage), asking)
     return ranked_by_meaning(question, meant, store=store, catalogue=catalogue) if meant else []
 

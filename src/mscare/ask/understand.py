@@ -180,7 +180,7 @@ class Vocabulary(Protocol):
 
     def known(self, words: list[str]) -> set[str]: ...
 
-    def near(self, word: str, cutoff: float = ...) -> bool: ...
+    def nearest(self, word: str) -> str | None: ...
 
 
 def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
@@ -250,11 +250,14 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             if therapy_id not in named:
                 question.therapies.append(therapy_id)
                 named.add(therapy_id)
-        elif (vocabulary.near(word, cutoff=PLAIN_TYPO) or vocabulary.known(transposed(word))) \
-                and not drug_shaped(word, stems):
+            continue
+        nearest = vocabulary.nearest(word)  # the content word it most likely misspells, if any
+        plain_typo = (nearest is not None and difflib.SequenceMatcher(None, nearest, word).ratio() >= PLAIN_TYPO) \
+            or bool(vocabulary.known(transposed(word)))
+        if plain_typo and not drug_shaped(word, stems):
             continue  # a word plainly misspelt ("depresion", "steriods"), even where a drug's name goes
-        elif drug_shaped(word, stems) or named_as_a_drug(word, question.lower) or (
-                not vocabulary.near(word) and not is_compound(word, vocabulary)):
+        if drug_shaped(word, stems) or named_as_a_drug(word, question.lower) or (
+                nearest is None and not is_compound(word, vocabulary)):
             question.unknown_names.append(word)
         elif len(word) >= 7 and not is_compound(word, vocabulary):
             question.odd_words.append(word)
