@@ -14,7 +14,7 @@ import pytest
 from mscare.ask.encoder import default_encoder
 from mscare.ask.engine import refusal_reason, rule_reason
 from mscare.ask.lexicon import Lookalike, load_lexicon
-from mscare.ask.lookalike import BANKS, bank_path, default_bank, fit_score, nearest_label, stored_key, vectors_key
+from mscare.ask.lookalike import BANKS, bank_path, default_bank, fit_score, nearest_labels, stored_key, vectors_key
 from mscare.ask.triage import prepared, red_flags, rule_flags
 from mscare.ask.understand import understand
 from mscare.catalogue import default_catalogue
@@ -53,7 +53,7 @@ def test_a_symptom_that_has_passed_is_not_flagged_however_close() -> None:
     assert settings is not None and "resolved" in settings.unless
     no_exclusions = Lookalike(neighbours=settings.neighbours, floor=settings.floor, margin=0.0, threshold=None,
                               unless=frozenset())
-    assert nearest_label(prepared(question, triage), no_exclusions, default_bank("triage")) is not None
+    assert nearest_labels(prepared(question, triage), no_exclusions, default_bank("triage"))
     assert flags(question) == ([], [])  # close enough on its own, but the rules' "resolved" concept stops it
 
 
@@ -90,7 +90,7 @@ def test_the_learned_score_declines_what_the_nearest_examples_leave_open(questio
     text = prepared(parse(question).lower, lexicon.triage)
     nearest_only = dataclasses.replace(settings, threshold=None)
     assert not in_bank("decline", question) and rule_reason(parse(question), lexicon) is None
-    assert nearest_label(text, nearest_only, default_bank("decline")) is None
+    assert not nearest_labels(text, nearest_only, default_bank("decline"))
     assert refusal_reason(parse(question), lexicon) == (reason, {})
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from mscare.ask.compose import draft_answer
 from mscare.ask.lexicon import Lexicon, load_lexicon
 from mscare.ask.retrieve import Ranked, TermWeights, ranked_by_meaning, retrieve, term_weights, terms_covered
-from mscare.ask.triage import flag_advice, found_concepts, prepared, red_flags, reports_a_case, resembled_label
+from mscare.ask.triage import flag_advice, found_concepts, prepared, red_flags, reports_a_case, resembled_labels
 from mscare.ask.understand import MS_MENTION, Question, asks_about_unknown_drug, drug_stems, understand
 from mscare.catalogue import Catalogue, default_catalogue
 from mscare.settings import DISCLAIMER, MAX_QUESTION_CHARS
@@ -91,13 +91,14 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
         return None
     if any(p.search(question.lower) for p in lexicon.patterns("general_ask")):  # "...what is X, in general?"
         return None
-    label = resembled_label(question, lexicon, settings, "decline")
-    return (label, {}) if label in DECLINE_REASONS else None
+    labels = resembled_labels(question, lexicon, settings, "decline")
+    return (labels[0], {}) if labels and labels[0] in DECLINE_REASONS else None
 
 
 def rule_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
-    """Why the refusal patterns decline a question, with the values its text needs, or None."""
-    lower = question.lower
+    """Why the refusal patterns decline a question, with the values its text needs, or None. The patterns read the
+    question with texting written out ("shud i" -> "should i"), as triage does."""
+    lower = lexicon.triage.respell(question.lower)
     if any(p.search(lower) for p in lexicon.patterns("false_friend")):
         return "false_friend", {}
     if any(p.search(lower) for p in lexicon.patterns("diagnosis")):
@@ -124,8 +125,10 @@ def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
     """Another disease is what the question, or one question in it, is about ("...thanks. How is lupus treated?")."""
     names = condition_names(tuple(lexicon.refusals["other_condition"]["terms"]))
     if question.therapies:  # "mirabegron ... - do they check my blood pressure?" is about the MS medicine,
-        # "pregabalin or duloxetine for fibromyalgia?" about another disease
-        return not question.mentions_ms and bool(treating(names).search(question.lower))
+        # "pregabalin or duloxetine for fibromyalgia?" about another disease; "I take levothyroxine for my thyroid, is
+        # it ok with Aubagio?" about the two medicines together: the one taken for it is not an MS medicine
+        return not question.mentions_ms and any(for_an_ms_medicine(m, question)
+                                                for m in treating(names).finditer(question.lower))
     if not question.mentions_ms:
         return bool(names.search(question.lower))
     parts = sentences(question.lower)
@@ -140,10 +143,21 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=4)
 def treating(names: re.Pattern[str]) -> re.Pattern[str]:
     """A medicine asked about for another condition ("better for fibromyalgia", "to treat my gout")."""
-    purpose = (r"(^for|\b(better|best|good|works?|used|use|take|taking|prescribed|given|helps?) (\w+ )?for|\bto treat|"
-               r"\b(or|vs|versus) [\w-]+ for|"  # "pregabalin or duloxetine for fibromyalgia?"
+    purpose = (r"(^for|\b(better|best|good|works?|used|use|take|taking|prescribed|given|helps?) (?P<medicine>\w+ )?for|"
+               r"\bto treat|\b(or|vs|versus) (?P<other>[\w-]+ )for|"  # "pregabalin or duloxetine for fibromyalgia?"
                r"\btreating|\btreats|\btreatment (of|for)) (my |his |her |their |the |a )?(\w+ )?")
     return re.compile(purpose + names.pattern.removeprefix(r"\b"))
+
+
+NOT_A_NAME = {"it", "them", "this", "that", "these", "those", "one", "ones", "something", "anything", "what", "drugs",
+              "medication", "medicine", "meds", "pills", "tablets", "treatment", "dmts", "dmt"}
+
+
+def for_an_ms_medicine(match: re.Match[str], question: Question) -> bool:
+    """What a ``treating`` match says is taken for the other condition is an MS medicine the question names, or
+    nothing in particular ("better for lupus", "take it for my gout")."""
+    medicine = (match.group("medicine") or match.group("other") or "").strip()
+    return medicine in NOT_A_NAME | {""} or medicine in question.name_words
 
 
 SHORT_NAME = 4  # a condition's name this short is an abbreviation, matched as a whole word ("ALS", not "also")

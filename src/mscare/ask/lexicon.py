@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -117,6 +118,11 @@ class Triage:
     case: frozenset[str] = frozenset()  # concepts that only someone's own case mentions
     not_a_case: NotACase = field(default_factory=NotACase)  # a story, or a question asked ahead
     g_dropped: dict[str, str] = field(default_factory=dict)  # "talkin" -> "talking" (see ``g_dropped``)
+    evidence: dict[str, frozenset[str]] = field(default_factory=dict)  # flag -> the concepts that speak for it
+
+    def fitting(self, found: AbstractSet[str]) -> frozenset[str]:
+        """The flags some of whose own concepts a question mentions."""
+        return frozenset(flag for flag, concepts in self.evidence.items() if concepts & found)
 
     def respell(self, text: str) -> str:
         """Texting and shorthand written out ("cnt c" -> "cant see", "2day" -> "today", "endin" -> "ending"),
@@ -174,16 +180,25 @@ class Lexicon:
 
     def patterns(self, key: str, field_name: str = "patterns") -> list[re.Pattern[str]]:
         """A refusal's patterns, compiled once (re's own cache is shared with the whole server and can overflow).
-        ``{place}`` in a pattern stands for any of the refusal's ``places`` (cities, regions, countries)."""
+        ``{name}`` in a pattern stands for any item of the refusal's list ``names`` (``{place}``: cities, regions,
+        countries; ``{shop}``: pharmacy chains)."""
         cached = self.compiled.get((key, field_name))
         if cached is None:
             section = self.refusals.get(key, {})
-            places = "|".join(re.escape(p) for p in sorted(section.get("places", []), key=len, reverse=True))
-            if not places and any("{place}" in p for p in section.get(field_name, [])):
-                raise ValueError(f"refusals.yaml: {key} patterns name {{place}} but it lists no places")
+
+            def listed(match: re.Match[str]) -> str:
+                items = sorted(section.get(match.group(1) + "s", []), key=len, reverse=True)
+                if not items:
+                    raise ValueError(f"refusals.yaml: {key} patterns name {match.group(0)} but it lists no "
+                                     f"{match.group(1)}s")
+                return "(?:" + "|".join(re.escape(i) for i in items) + ")"
+
             cached = self.compiled[(key, field_name)] = compile_all(
-                [p.replace("{place}", f"(?:{places})") for p in section.get(field_name, [])])
+                [PLACEHOLDER.sub(listed, p) for p in section.get(field_name, [])])
         return cached
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")  # "{place}" in a refusal pattern; "{0,40}" is a quantifier
 
 
 def _load(path: Path) -> Any:
@@ -220,8 +235,8 @@ def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None
     contexts = {name: frozenset(ids) for name, ids in data.get("contexts", {}).items()}
     named = {c.removeprefix("not ") for r in rules for alt in r.alternatives for c in alt}
     spellings = {str(k): str(v) for k, v in data.get("spellings", {}).items()}
-    spelled = re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(k) for k in sorted(spellings, key=len, reverse=True))
-                         + r")(?![a-z0-9])") if spellings else None
+    spelled = re.compile(r"(?<![a-z0-9/])(" + "|".join(re.escape(k) for k in sorted(spellings, key=len, reverse=True))
+                         + r")(?![a-z0-9/])") if spellings else None  # not the "n" of "y/n"
     lookalike = load_lookalike(data)
     if lookalike:
         named |= lookalike.unless
@@ -240,7 +255,19 @@ def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None
         raise ValueError(f"triage.yaml: symptoms name unknown concepts: {', '.join(sorted(symptoms - set(concepts)))}")
     return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled,
                   lookalike=lookalike, denied=denied, symptoms=symptoms, case=case, not_a_case=not_a_case,
-                  g_dropped=g_dropped(commonness or {}, names))
+                  g_dropped=g_dropped(commonness or {}, names), evidence=flag_evidence(rules, symptoms))
+
+
+def flag_evidence(rules: list[TriageRule], symptoms: frozenset[str]) -> dict[str, frozenset[str]]:
+    """The concepts that speak for each flag: the symptoms its rules require, and the concepts no other flag's
+    rules require (a time course such as "suddenly" speaks for none in particular)."""
+    required: dict[str, set[str]] = {}
+    for rule in rules:
+        required.setdefault(rule.flag, set()).update(
+            c for alternative in rule.alternatives for c in alternative if not c.startswith("not "))
+    shared = Counter(c for concepts in required.values() for c in concepts)
+    return {flag: frozenset(c for c in concepts if c in symptoms or shared[c] == 1)
+            for flag, concepts in required.items()}
 
 
 @lru_cache(maxsize=4)

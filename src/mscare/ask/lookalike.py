@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -109,15 +110,20 @@ def nearest_mean(similarities: np.ndarray, k: int) -> float:
     return float(np.partition(similarities, -k)[-k:].mean())
 
 
-def nearest_label(text: str, settings: Lookalike, bank: Bank) -> str | None:
-    """The label of the examples a text resembles, or None when it resembles none (see the module's docstring)."""
+def nearest_labels(text: str, settings: Lookalike, bank: Bank, fits: AbstractSet[str] = frozenset()) -> list[str]:
+    """The label of the examples a text resembles, or none when it resembles none (see the module's docstring).
+    ``fits`` are the labels the question's own words speak for: when the nearest examples' label is not one of
+    them but another of those examples' labels is, both are given (a sudden one-sided weakness that happens to
+    read like a self-harm example also gets the weakness label its words name)."""
     vector = default_encoder().embed_one(text)
     to_labelled, k = bank.labelled @ vector, settings.neighbours
     if settings.threshold is None or bank.score(vector) < settings.threshold:
         near = nearest_mean(to_labelled, k)
         if near < settings.floor or near - nearest_mean(bank.others @ vector, k) <= settings.margin:
-            return None
+            return []
     nearest = np.argpartition(-to_labelled, k)[:k]
     nearest = nearest[np.argsort(-to_labelled[nearest])]
-    votes = Counter(label for i in nearest for label in bank.labels[i])  # ties go to the nearer example
-    return votes.most_common(1)[0][0]
+    votes = [label for label, _ in Counter(label for i in nearest for label in bank.labels[i]).most_common()]
+    # (ties go to the nearer example)
+    fitting = [label for label in votes if label in fits]
+    return votes[:1] + fitting[:1] if fitting and votes[0] not in fits else votes[:1]

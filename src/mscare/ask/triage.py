@@ -106,16 +106,18 @@ def red_flags(question: Question, lexicon: Lexicon) -> list[RedFlag]:
         return flags
     if found & settings.unless and CONTRAST not in found:  # a symptom that has passed, unless something is new
         return flags
-    flag = resembled_label(question, lexicon, settings, "triage")
-    return [f for f in lexicon.red_flags if f.id == flag]
+    resembled = resembled_labels(question, lexicon, settings, "triage", fits=lexicon.triage.fitting(found))
+    return [f for f in lexicon.red_flags if f.id in resembled]
 
 
-def resembled_label(question: Question, lexicon: Lexicon, settings: Lookalike, bank: str) -> str | None:
-    """The label of the look-alike bank's examples a question resembles, or None. Both banks read the question as
-    triage does (``prepared``), so it is encoded once for both."""
-    from mscare.ask.lookalike import default_bank, nearest_label  # numpy and onnxruntime load only when needed
+def resembled_labels(question: Question, lexicon: Lexicon, settings: Lookalike, bank: str,
+                     fits: frozenset[str] = frozenset()) -> list[str]:
+    """The labels of the look-alike bank's examples a question resembles (see ``nearest_labels``). Both banks read
+    the question as triage does (``prepared``), so it is encoded once for both."""
+    from mscare.ask.lookalike import default_bank, nearest_labels  # numpy and onnxruntime load only when needed
 
-    return nearest_label(prepared(question.text or question.lower, lexicon.triage), settings, default_bank(bank))
+    return nearest_labels(prepared(question.text or question.lower, lexicon.triage), settings, default_bank(bank),
+                          fits=fits)
 
 
 def is_red_flag(question: Question, lexicon: Lexicon) -> bool:

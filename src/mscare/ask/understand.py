@@ -43,6 +43,7 @@ class Question:
     variants: dict[str, list[str]] = field(default_factory=dict)  # term -> its synonyms (words or phrases)
     grams: set[str] = field(default_factory=set)  # runs of consecutive words, for phrase look-ups
     weights: Any = None  # the retrieve module's TermWeights, computed once on first use
+    name_words: frozenset[str] = frozenset()  # the words of the named therapies' names ("aubagio", "interferon")
     unknown_names: list[str] = field(default_factory=list)
     odd_words: list[str] = field(default_factory=list)  # unknown words close to English ones: typos, or names
     mentions_ms: bool = False
@@ -60,6 +61,7 @@ class NameMatcher:
 
     owners: dict[str, str]  # lowercase spaced name -> therapy id, or "id|id" for a name several share
     pattern: re.Pattern[str] | None
+    sounds: dict[str, str] = field(default_factory=dict)  # a one-word name's sound -> the name (see ``sound``)
 
 
 _MATCHERS: dict[int, tuple[Catalogue, NameMatcher]] = {}
@@ -80,7 +82,7 @@ def name_matcher(catalogue: Catalogue) -> NameMatcher:
     names = sorted((n for n, t in owners.items() if t), key=len, reverse=True)
     parts = [re.escape(n).replace(r"\ ", r"[\s\-]?") for n in names]
     pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
-    matcher = NameMatcher(owners={n: owners[n] for n in names}, pattern=pattern)
+    matcher = NameMatcher(owners={n: owners[n] for n in names}, pattern=pattern, sounds=sounds_of(catalogue))
     _MATCHERS[id(catalogue)] = (catalogue, matcher)
     return matcher
 
@@ -210,9 +212,10 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     question.variants = {t: lexicon.phrase_index.get(t, []) for t in question.terms}
     if vocabulary is not None:
         resolve_unknown_words(question, catalogue, vocabulary, drug_stems(lexicon))
-    names = {w for tid in question.therapies for n in catalogue.names_of(catalogue.therapies[tid])
-             for w in re.findall(r"[a-z0-9]+", n.lower())}
-    question.aspects = classify(lower, skip=frozenset(names | set(question.unknown_names)))
+    question.name_words = frozenset(w for tid in question.therapies
+                                    for n in catalogue.names_of(catalogue.therapies[tid])
+                                    for w in re.findall(r"[a-z0-9]+", n.lower()))
+    question.aspects = classify(lower, skip=question.name_words | set(question.unknown_names))
     return question
 
 
@@ -244,7 +247,8 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
         if vocabulary.known(other_spellings(word) + english_forms(word)):  # "oedema", "unmotivated", "hubbys"
             continue
         close = [name for name in difflib.get_close_matches(normalise_name(word), list(catalogue.names), n=1,
-                                                            cutoff=NAME_CUTOFF) if misspells(word, name)]
+                                                            cutoff=NAME_CUTOFF) if misspells(word, name)] or \
+            sounds_like(word, catalogue)
         if close:
             therapy_id = catalogue.names[close[0]]
             if therapy_id not in named:
@@ -261,6 +265,35 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             question.unknown_names.append(word)
         elif len(word) >= 7 and not is_compound(word, vocabulary):
             question.odd_words.append(word)
+
+
+# Spellings that sound alike, for a name written as it is heard ("obagio" for Aubagio, "tisabri" for Tysabri)
+SOUNDS = [("ph", "f"), ("au", "o"), ("ou", "u"), ("ck", "k"), ("qu", "kw"), ("x", "ks"), ("y", "i"), ("z", "s"),
+          ("ee", "i"), ("c", "k")]
+SOUND_MIN = 5  # a name's sound is only compared from this many letters on
+
+
+def sound(word: str) -> str:
+    """A spelling's sound: the letters that sound alike made the same, double letters single, a final "e" dropped."""
+    for a, b in SOUNDS:
+        word = word.replace(a, b)
+    word = re.sub(r"(.)\1+", r"\1", word)
+    return word[:-1] if word.endswith("e") and len(word) > SOUND_MIN else word
+
+
+def sounds_of(catalogue: Catalogue) -> dict[str, str]:
+    """Each one-word name of the catalogue by its sound (a sound the names of several therapies share is left out)."""
+    found: dict[str, list[str]] = {}
+    for name in catalogue.names:
+        if name.isalpha() and len(name) >= SOUND_MIN:
+            found.setdefault(sound(name), []).append(name)
+    return {key: names[0] for key, names in found.items() if len({catalogue.names[n] for n in names}) == 1}
+
+
+def sounds_like(word: str, catalogue: Catalogue) -> list[str]:
+    """The catalogue name that sounds as the word does, if any."""
+    name = name_matcher(catalogue).sounds.get(sound(normalise_name(word))) if len(word) >= SOUND_MIN else None
+    return [name] if name else []
 
 
 PLAIN_TYPO = 0.9  # this close to a content word, an unknown word is that word misspelt ("depresion")
@@ -352,10 +385,12 @@ USED_AS_A_DRUG = re.compile(
     r"(?=(?:\b(\w+) for (?:my |her |his |relapsing |progressive )?(?:ms|multiple sclerosis|rrms|ppms|spms)\b)?)"
     r"(?=(?:\bdoes (\w+) (?:actually |really |even )?work\b)?)"
     r"(?=(?:\bis (\w+) an? (?:\w+ )?(?:drug|medication|medicine|treatment|dmt|chemo|steroid|immunosuppressant)\b)?)"
-    r"(?=(?:\b(\w+)(?: xr| er| sr| xl)? \d+(?:\.\d+)? ?mg\b)?)")
+    r"(?=(?:\b(\w+)(?: xr| er| sr| xl)? \d+(?:\.\d+)? ?mg\b)?)"
+    r"(?=(?:\bis (\w+) (?:safe|ok|okay|alright|dangerous|risky) (?:to take|to use|with|in|during|while|when)\b)?)"
+    r"(?=(?:\b(\w+) (?:and|with|plus) (?:alcohol|wine|beer|drinking|grapefruit|pregnancy|breastfeeding|the pill)\b)?)")
 
 
 def named_as_a_drug(name: str, lower: str) -> bool:
     """The name is used as a medicine's: taken, started, injected, dosed ("takes X", "my X jab", "the dose of X",
-    "X is the new drug", "X for MS", "does X work", "X 10 mg")."""
+    "X is the new drug", "X for MS", "does X work", "X 10 mg", "is X safe to take", "X and alcohol")."""
     return any(name in match.groups() for match in USED_AS_A_DRUG.finditer(lower))
