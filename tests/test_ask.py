@@ -125,6 +125,8 @@ def test_unknown_drug_refusal_names_the_drug(store: Store) -> None:
     ("does fendrova actually work for ms fatigue?", "fendrova"),  # asked as a medicine
     ("KTR-4471 multiple sclerosis trial results", "ktr-4471"),  # a development code is a drug's name on its own
     ("Ostrevia ms drug covered by medicare?", "ostrevia"),  # "X ms drug"
+    ("Is Myelastra safe to take while breastfeeding? I have MS", "myelastra"),  # "is X safe to take"
+    ("Fulvenza and alcohol - is a glass of wine ok", "fulvenza"),  # "X and alcohol"
 ])
 def test_a_name_we_have_no_data_on_is_not_read_as_a_word_or_as_another_drug(store: Store, question: str,
                                                                            name: str) -> None:
@@ -134,7 +136,8 @@ def test_a_name_we_have_no_data_on_is_not_read_as_a_word_or_as_another_drug(stor
 
 def test_a_misspelt_therapy_name_is_still_read_as_that_therapy(store: Store, catalogue: Catalogue) -> None:
     for question, therapy in (("how often is ocrevas given", "ocrelizumab"), ("is natalizimab safe", "natalizumab"),
-                              ("cesimpta side effects", "ofatumumab")):
+                              ("cesimpta side effects", "ofatumumab"),
+                              ("started obagio 2 weeks ago, is hair loss normal", "teriflunomide")):  # said as heard
         assert therapy in parse(store, catalogue, question).therapies, question
 
 
@@ -155,6 +158,11 @@ def test_a_misspelt_therapy_name_is_still_read_as_that_therapy(store: Store, cat
     ("Trying to thread a needle and there's two needles, one above the other. Started about an hour ago.", r"vision"),
     ("Like I'm wearing thick socks I can't take off, and since lunch it's moved up to my shins.", r"relapse"),
     ("on tysabri, temp of 38.6, sore throat and now a rash. should I still go for my infusion tomorrow?", r"infection"),
+    # a way to die with an intent or a time, a goodbye said as reassurance; a limb "asleep" is numbness
+    ("Routine update: bladder meds working. I have a plan to take all my baclofen and tizanidine tonight.", r"116 123"),
+    ("pt emailed late last night 'thanks for everything, you won't need to worry about me anymore'", r"116 123"),
+    ("My leg is sleeping since Sunday and not waking up, now the other leg also and it is going up to hips",
+     r"relapse"),
 ])
 def test_red_flags_are_urgent_and_lead_with_advice(store: Store, question: str, advice: str) -> None:
     reply = ask(store, question)["answer"]
@@ -337,6 +345,9 @@ def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Stor
     "did an MRI last month and said no sign of PML. What helps with memory day to day?",
     "is it normal to get pins and needles in my feet after sitting cross legged? goes away in a minute",
     "my husband had a seizure years ago and has been fine on his tablets since. anything to know before we fly?",
+    "can I take all my pills at the same time in the morning?",  # no intent, no time: not an overdose
+    "Double vision I had in March is fully gone after steroids. Can it come back?",
+    "a resident with MS has had double vision 'on and off for years' and says it's no different today",
 ])
 def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
@@ -376,6 +387,13 @@ def test_a_brand_question_is_answered_first_with_the_brands(store: Store) -> Non
     ("pregabalin or duloxetine for fibromyalgia?", r"other conditions"),
     ("had a tingly spine when i look down for a month, started after a fall. ms or a trapped nerve?? be honest",
      r"diagnos"),
+    ("Is my dad's numbness MS?", r"diagnos"),  # a yes-no question with MS as what someone's symptom is
+    ("My legs buzz when I'm hot. MS?", r"diagnos"),
+    ("shud i take mavenclad or lemtrada", r"decision"),  # texting written out
+    ("will my mum's walking get worse", r"how MS will go"),
+    ("how long before my husband needs a catheter full time?", r"how MS will go"),
+    ("Does Chemist Warehouse stock generic dimethyl fumarate and what's the price?", r"pharmacy"),
+    ("can I take Tecfidera for my psoriasis", r"other conditions"),
 ])
 def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, question: str, reason: str) -> None:
     reply = ask(store, question)["answer"]
@@ -387,6 +405,9 @@ def test_declines_only_what_must_be_declined_and_says_where_to_go(store: Store, 
     "What is (are) Multiple sclerosis ?", "can i take a break from my DMT", "why am i so tired in the afternoons",
     "is a specialist ms centre better than a general neurologist?", "does insurance usually cover ms drugs in the us?",
     "why did they check me for hepatitis b before starting ocrevus?",  # "for hepatitis" is not what the drug is for
+    # MS after a preposition, a type or "have" is what the question is about, not what a symptom is said to be
+    "Is fatigue a symptom of MS?", "Is it safe to get pregnant if you have MS?", "is that progressive ms",
+    "I take levothyroxine for my thyroid, is it ok with Aubagio?",  # taken for another condition beside an MS drug
 ])
 def test_answerable_questions_without_a_drug_are_answered(store: Store, question: str) -> None:
     reply = ask(store, question)["answer"]

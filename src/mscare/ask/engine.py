@@ -150,7 +150,9 @@ def treating(names: re.Pattern[str]) -> re.Pattern[str]:
 
 
 NOT_A_NAME = {"it", "them", "this", "that", "these", "those", "one", "ones", "something", "anything", "what", "drugs",
-              "medication", "medicine", "meds", "pills", "tablets", "treatment", "dmts", "dmt"}
+              "medication", "medicine", "meds", "pills", "tablets", "treatment", "dmts", "dmt", "better", "best", "well",
+              "good", "really", "actually", "also", "only", "mainly", "usually", "still", "just", "even", "often",
+              "normally", "mostly", "generally"}  # "works better for fibromyalgia": no medicine named there
 
 
 def for_an_ms_medicine(match: re.Match[str], question: Question) -> bool:

@@ -36,9 +36,10 @@ QUESTION_START = re.compile(r"^(can|could|does|do|did|is|are|was|were|will|would
 
 DESCRIPTION_MIN_WORDS = 8  # shorter statements are search queries ("sudden vision loss in ms") ...
 # ... unless a verb says something is happening ("arm gone weak suddenly cant lift kettle", "numb both feet, rising
-# fast"): search queries name things, they do not tell what happened
+# fast", "right leg dragging worse every hour"): search queries name things, they do not tell what happened
 HAPPENING = re.compile(r"\b(gone|went|going|getting|got|keeps?|kept|cant|couldnt|wont|rising|rose|started|stopped|"
-                       r"came|come|turned|feels|felt|is|are|was|were|has|have|had)\b")
+                       r"came|come|turned|feels?|felt|feeling|is|are|was|were|has|have|had|lost|losing|dragging|"
+                       r"spreading|worse|weaker|overnight|than usual|every hour)\b")
 
 
 def describes(text: str) -> bool:
