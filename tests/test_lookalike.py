@@ -14,7 +14,16 @@ import pytest
 from mscare.ask.encoder import default_encoder
 from mscare.ask.engine import refusal_reason, rule_reason
 from mscare.ask.lexicon import Lookalike, load_lexicon
-from mscare.ask.lookalike import BANKS, bank_path, default_bank, fit_score, nearest_labels, stored_key, vectors_key
+from mscare.ask.lookalike import (
+    BANKS,
+    Bank,
+    bank_path,
+    default_bank,
+    fit_score,
+    nearest_labels,
+    stored_key,
+    vectors_key,
+)
 from mscare.ask.triage import prepared, red_flags, rule_flags
 from mscare.ask.understand import understand
 from mscare.catalogue import default_catalogue
@@ -55,6 +64,22 @@ def test_a_symptom_that_has_passed_is_not_flagged_however_close() -> None:
                               unless=frozenset())
     assert nearest_labels(prepared(question, triage), no_exclusions, default_bank("triage"))
     assert flags(question) == ([], [])  # close enough on its own, but the rules' "resolved" concept stops it
+
+
+def test_a_label_the_question_names_comes_with_the_nearest_examples_label_it_does_not() -> None:
+    encoder = default_encoder()
+    texts = ["my arm went weak this morning", "my arm went weak today", "my leg went weak this morning"]
+    vectors = np.stack([encoder.embed_one(t) for t in texts])
+    bank = Bank(labelled=vectors, labels=[["suicide"], ["suicide"], ["new-weakness"]],
+                others=np.stack([encoder.embed_one(t) for t in ("what is the weather tomorrow", "who won the football",
+                                                                 "how do I store my pens")]),
+                weights=np.zeros(vectors.shape[1], dtype=np.float32), bias=0.0)
+    anything = Lookalike(neighbours=3, floor=0.0, margin=-1.0, threshold=None, unless=frozenset())
+    assert nearest_labels(texts[0], anything, bank) == ["suicide"]  # the vote of the nearest examples
+    assert nearest_labels(texts[0], anything, bank, fits={"new-weakness"}) == ["suicide", "new-weakness"]
+    assert nearest_labels(texts[0], anything, bank, fits={"suicide"}) == ["suicide"]
+    assert flags("My brother (MS) he wake up and his left side is weak, arm and leg, he cannot button the shirt. "
+                 "It come over the night.")[1][-1] in {"new-weakness", "stroke"}
 
 
 @pytest.mark.parametrize("question", [

@@ -92,7 +92,10 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
     if any(p.search(question.lower) for p in lexicon.patterns("general_ask")):  # "...what is X, in general?"
         return None
     labels = resembled_labels(question, lexicon, settings, "decline")
-    return (labels[0], {}) if labels and labels[0] in DECLINE_REASONS else None
+    if not labels or labels[0] not in DECLINE_REASONS:
+        return None
+    cues = lexicon.patterns(labels[0], "cues")  # a shop's price needs a word of prices, a doctor's name one of doctors
+    return (labels[0], {}) if not cues or any(p.search(question.lower) for p in cues) else None
 
 
 def rule_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
@@ -124,11 +127,15 @@ ASKING = re.compile(r"\?|^(how|what|which|why|when|where|who|is|are|can|could|do
 def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
     """Another disease is what the question, or one question in it, is about ("...thanks. How is lupus treated?")."""
     names = condition_names(tuple(lexicon.refusals["other_condition"]["terms"]))
+    if not question.therapies and names.search(question.lower) and any(
+            p.search(question.lower) for p in lexicon.patterns("other_condition", "not_ms")):
+        return True  # "how is restless legs treated? nothing to do with ms"
     if question.therapies:  # "mirabegron ... - do they check my blood pressure?" is about the MS medicine,
         # "pregabalin or duloxetine for fibromyalgia?" about another disease; "I take levothyroxine for my thyroid, is
         # it ok with Aubagio?" about the two medicines together: the one taken for it is not an MS medicine
-        return not question.mentions_ms and any(for_an_ms_medicine(m, question)
-                                                for m in treating(names).finditer(question.lower))
+        return not question.mentions_ms and (any(for_an_ms_medicine(m, question)
+                                                 for m in treating(names).finditer(question.lower))
+                                             or bool(treating_it(names).search(question.lower)))
     if not question.mentions_ms:
         return bool(names.search(question.lower))
     parts = sentences(question.lower)
@@ -149,10 +156,19 @@ def treating(names: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(purpose + names.pattern.removeprefix(r"\b"))
 
 
+@lru_cache(maxsize=4)
+def treating_it(names: re.Pattern[str]) -> re.Pattern[str]:
+    """Another condition named, then a medicine asked about for it ("fibro pain all over, does amitriptyline really
+    work for it?"), or named as the subject ("CIDP - how often are IVIG infusions given?")."""
+    return re.compile(names.pattern + r".{0,80}\b(works?|helps?|good|used|take|taking|prescribed|given) "
+                                      r"(\w+ )?for (it|that|this|them)\b|^" + names.pattern + r"\S*( \S+)?\s*[-:]")
+
+
+# Words in the medicine's place of a ``treating`` match that name no medicine ("works better for fibromyalgia")
 NOT_A_NAME = {"it", "them", "this", "that", "these", "those", "one", "ones", "something", "anything", "what", "drugs",
-              "medication", "medicine", "meds", "pills", "tablets", "treatment", "dmts", "dmt", "better", "best", "well",
-              "good", "really", "actually", "also", "only", "mainly", "usually", "still", "just", "even", "often",
-              "normally", "mostly", "generally"}  # "works better for fibromyalgia": no medicine named there
+              "medication", "medicine", "meds", "pills", "tablets", "treatment", "dmts", "dmt", "better", "best",
+              "well", "good", "really", "actually", "also", "only", "mainly", "usually", "still", "just", "even",
+              "often", "normally", "mostly", "generally"}
 
 
 def for_an_ms_medicine(match: re.Match[str], question: Question) -> bool:

@@ -121,9 +121,9 @@ def nearest_labels(text: str, settings: Lookalike, bank: Bank, fits: AbstractSet
         near = nearest_mean(to_labelled, k)
         if near < settings.floor or near - nearest_mean(bank.others @ vector, k) <= settings.margin:
             return []
-    nearest = np.argpartition(-to_labelled, k)[:k]
+    nearest = np.argpartition(-to_labelled, min(k, len(to_labelled) - 1))[:k]
     nearest = nearest[np.argsort(-to_labelled[nearest])]
-    votes = [label for label, _ in Counter(label for i in nearest for label in bank.labels[i]).most_common()]
-    # (ties go to the nearer example)
+    counted = Counter(label for i in nearest for label in bank.labels[i])  # ties go to the nearer example
+    votes = [label for label, _ in counted.most_common()]
     fitting = [label for label in votes if label in fits]
     return votes[:1] + fitting[:1] if fitting and votes[0] not in fits else votes[:1]

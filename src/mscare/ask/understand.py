@@ -62,6 +62,7 @@ class NameMatcher:
     owners: dict[str, str]  # lowercase spaced name -> therapy id, or "id|id" for a name several share
     pattern: re.Pattern[str] | None
     sounds: dict[str, str] = field(default_factory=dict)  # a one-word name's sound -> the name (see ``sound``)
+    two_words: dict[str, list[str]] = field(default_factory=dict)  # first word -> two-word names, joined, it starts
 
 
 _MATCHERS: dict[int, tuple[Catalogue, NameMatcher]] = {}
@@ -82,7 +83,13 @@ def name_matcher(catalogue: Catalogue) -> NameMatcher:
     names = sorted((n for n, t in owners.items() if t), key=len, reverse=True)
     parts = [re.escape(n).replace(r"\ ", r"[\s\-]?") for n in names]
     pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
-    matcher = NameMatcher(owners={n: owners[n] for n in names}, pattern=pattern, sounds=sounds_of(catalogue))
+    two_words: dict[str, list[str]] = {}
+    for name in names:
+        parts = name.split()
+        if len(parts) == 2 and min(map(len, parts)) >= 3 and normalise_name(name) in catalogue.names:
+            two_words.setdefault(parts[0], []).append(normalise_name(name))
+    matcher = NameMatcher(owners={n: owners[n] for n in names}, pattern=pattern, sounds=sounds_of(catalogue),
+                          two_words=two_words)
     _MATCHERS[id(catalogue)] = (catalogue, matcher)
     return matcher
 
@@ -99,7 +106,19 @@ def find_therapies(lower: str, catalogue: Catalogue) -> list[str]:
         therapy_id = owner if "|" not in owner else disambiguate(owner.split("|"), spaced, catalogue)
         if therapy_id and therapy_id not in found:
             found.append(therapy_id)
+    words = spaced.split()
+    for first, second in zip(words, words[1:], strict=False):  # a one-word name written as two ("maven clad"), or a
+        # two-word name with its second word misspelt ("dimethyl fumerate")
+        joined = first + second if len(first) >= 3 and len(second) >= 3 else ""
+        named = catalogue.names.get(joined) or next(
+            (catalogue.names[name] for name in matcher.two_words.get(first, [])
+             if difflib.SequenceMatcher(None, joined, name).ratio() >= TWO_WORD_MATCH), None)
+        if named and named not in found:
+            found.append(named)
     return found
+
+
+TWO_WORD_MATCH = 0.9  # "dimethylfumerate" is "dimethylfumarate"
 
 
 TAKING = re.compile(r"\b(on|taking|started|using|switched to|been on)\s+(?:(?:my|her|his|the)\s+)?$")
@@ -271,6 +290,7 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
 SOUNDS = [("ph", "f"), ("au", "o"), ("ou", "u"), ("ck", "k"), ("qu", "kw"), ("x", "ks"), ("y", "i"), ("z", "s"),
           ("ee", "i"), ("c", "k")]
 SOUND_MIN = 5  # a name's sound is only compared from this many letters on
+SKELETON_MIN = 8  # and its consonants alone from this many
 
 
 def sound(word: str) -> str:
@@ -282,18 +302,32 @@ def sound(word: str) -> str:
 
 
 def sounds_of(catalogue: Catalogue) -> dict[str, str]:
-    """Each one-word name of the catalogue by its sound (a sound the names of several therapies share is left out)."""
+    """Each one-word name of the catalogue by its sound, and a long one also by its consonants ("#" first); a key the
+    names of several therapies share is left out."""
     found: dict[str, list[str]] = {}
     for name in catalogue.names:
         if name.isalpha() and len(name) >= SOUND_MIN:
             found.setdefault(sound(name), []).append(name)
+            if len(name) >= SKELETON_MIN:
+                found.setdefault("#" + skeleton(name), []).append(name)
     return {key: names[0] for key, names in found.items() if len({catalogue.names[n] for n in names}) == 1}
 
 
+def skeleton(word: str) -> str:
+    """A long name's consonants in order, its first letter kept: vowels are what a name heard is most often
+    written with wrongly ("ritoxymab" for rituximab)."""
+    return word[:1] + re.sub(r"[aeiouy]", "", word[1:])
+
+
 def sounds_like(word: str, catalogue: Catalogue) -> list[str]:
-    """The catalogue name that sounds as the word does, if any."""
-    name = name_matcher(catalogue).sounds.get(sound(normalise_name(word))) if len(word) >= SOUND_MIN else None
-    return [name] if name else []
+    """The catalogue name that sounds as the word does, or, for a long word, has its consonants in the same order
+    and about its length, if any."""
+    if len(word) < SOUND_MIN:
+        return []
+    key = normalise_name(word)
+    sounds = name_matcher(catalogue).sounds
+    name = sounds.get(sound(key)) or (sounds.get("#" + skeleton(key)) if len(key) >= SKELETON_MIN else None)
+    return [name] if name and abs(len(name) - len(key)) <= 1 else []
 
 
 PLAIN_TYPO = 0.9  # this close to a content word, an unknown word is that word misspelt ("depresion")
@@ -331,7 +365,7 @@ def other_spellings(word: str) -> list[str]:
 
 PREFIXES = ("un", "non", "dis", "mis", "re", "pre", "over", "under", "anti", "self")
 SUFFIXES = (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""), ("ness", ""),
-            ("ising", "ize"), ("ised", "ize"), ("ise", "ize"))
+            ("ising", "ize"), ("ised", "ize"), ("ise", "ize"), ("ier", "y"), ("iest", "y"), ("er", ""), ("est", ""))
 WORD_END = 5  # a known word this long ending an unknown one names its kind ("norovirus", "seroconverted")
 
 
@@ -387,7 +421,10 @@ USED_AS_A_DRUG = re.compile(
     r"(?=(?:\bis (\w+) an? (?:\w+ )?(?:drug|medication|medicine|treatment|dmt|chemo|steroid|immunosuppressant)\b)?)"
     r"(?=(?:\b(\w+)(?: xr| er| sr| xl)? \d+(?:\.\d+)? ?mg\b)?)"
     r"(?=(?:\bis (\w+) (?:safe|ok|okay|alright|dangerous|risky) (?:to take|to use|with|in|during|while|when)\b)?)"
-    r"(?=(?:\b(\w+) (?:and|with|plus) (?:alcohol|wine|beer|drinking|grapefruit|pregnancy|breastfeeding|the pill)\b)?)")
+    r"(?=(?:\b(\w+) (?:and|with|plus) (?:alcohol|wine|beer|drinking|grapefruit|pregnancy|breastfeeding|the pill)\b)?)"
+    r"(?=(?:\b(\w+) \(?the new (?:ms )?(?:pill|drug|tablet|medication|medicine|treatment|infusion|injection)\b)?)"
+    r"(?=(?:\bis (\w+) the same (?:thing |drug |medicine )?as\b)?)"
+    r"(?=(?:\b(\w+) for (?:my |her |his )?(?:walking|spasms|spasticity|fatigue|bladder|stiffness|tremor|balance)\b)?)")
 
 
 def named_as_a_drug(name: str, lower: str) -> bool:
