@@ -94,8 +94,17 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
     labels = resembled_labels(question, lexicon, settings, "decline")
     if not labels or labels[0] not in DECLINE_REASONS:
         return None
+    if labels[0] == "personal_decision" and answered_in_general(lexicon.triage.respell(question.lower), lexicon):
+        return None
     cues = lexicon.patterns(labels[0], "cues")  # a shop's price needs a word of prices, a doctor's name one of doctors
     return (labels[0], {}) if not cues or any(p.search(question.lower) for p in cues) else None
+
+
+def answered_in_general(lower: str, lexicon: Lexicon) -> bool:
+    """A choice asked in the first person that the records answer for everyone (``unless`` of personal_decision in
+    refusals.yaml): how often a test is done, whether a vaccine can be had on a drug ("should I have the flu jab on
+    Ocrevus?")."""
+    return any(p.search(lower) for p in lexicon.patterns("personal_decision", "unless"))
 
 
 def rule_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
@@ -106,8 +115,9 @@ def rule_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, st
         return "false_friend", {}
     if any(p.search(lower) for p in lexicon.patterns("diagnosis")):
         return "diagnosis", {}
-    if any(p.search(lower) for p in lexicon.patterns("personal_decision")) or (
-        question.therapies and any(p.search(lower) for p in lexicon.patterns("personal_decision", "with_therapy"))
+    if not answered_in_general(lower, lexicon) and (
+        any(p.search(lower) for p in lexicon.patterns("personal_decision")) or (
+            question.therapies and any(p.search(lower) for p in lexicon.patterns("personal_decision", "with_therapy")))
     ):
         return "personal_decision", {}
     for key in ("personal_prognosis", "named_doctor", "shop_price"):
@@ -130,6 +140,8 @@ def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
     if not question.therapies and names.search(question.lower) and any(
             p.search(question.lower) for p in lexicon.patterns("other_condition", "not_ms")):
         return True  # "how is restless legs treated? nothing to do with ms"
+    if as_subject(names).search(question.lower) and not MS_NAMED.search(question.lower):
+        return True  # "CIDP - how often are IVIG infusions given?", "MOGAD relapse prevention, ...?"
     if question.therapies:  # "mirabegron ... - do they check my blood pressure?" is about the MS medicine,
         # "pregabalin or duloxetine for fibromyalgia?" about another disease; "I take levothyroxine for my thyroid, is
         # it ok with Aubagio?" about the two medicines together: the one taken for it is not an MS medicine
@@ -150,7 +162,8 @@ def sentences(text: str) -> list[str]:
 @lru_cache(maxsize=4)
 def treating(names: re.Pattern[str]) -> re.Pattern[str]:
     """A medicine asked about for another condition ("better for fibromyalgia", "to treat my gout")."""
-    purpose = (r"(^for|\b(better|best|good|works?|used|use|take|taking|prescribed|given|helps?) (?P<medicine>\w+ )?for|"
+    purpose = (r"(^for|\b(better|best|good|works?|used|use|take|taking|prescribed|given|helps?|like) "
+               r"(?P<medicine>\w+ )?for|"
                r"\bto treat|\b(or|vs|versus) (?P<other>[\w-]+ )for|"  # "pregabalin or duloxetine for fibromyalgia?"
                r"\btreating|\btreats|\btreatment (of|for)) (my |his |her |their |the |a )?(\w+ )?")
     return re.compile(purpose + names.pattern.removeprefix(r"\b"))
@@ -159,9 +172,20 @@ def treating(names: re.Pattern[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=4)
 def treating_it(names: re.Pattern[str]) -> re.Pattern[str]:
     """Another condition named, then a medicine asked about for it ("fibro pain all over, does amitriptyline really
-    work for it?"), or named as the subject ("CIDP - how often are IVIG infusions given?")."""
+    work for it?")."""
     return re.compile(names.pattern + r".{0,80}\b(works?|helps?|good|used|take|taking|prescribed|given) "
-                                      r"(\w+ )?for (it|that|this|them)\b|^" + names.pattern + r"\S*( \S+)?\s*[-:]")
+                                      r"(\w+ )?for (it|that|this|them)\b")
+
+
+MS_NAMED = re.compile(r"\b(ms|multiple sclerosis|rrms|ppms|spms)\b")
+
+
+@lru_cache(maxsize=4)
+def as_subject(names: re.Pattern[str]) -> re.Pattern[str]:
+    """Another condition named first, as the subject: set apart by a dash or a colon ("CIDP - how often...?") or
+    followed by its care ("MOGAD relapse prevention, ...")."""
+    return re.compile("^" + names.pattern + r"\S*(( \S+)?\s*[-:]| (\w+ ){0,2}(prevention|treatment|management|"
+                                            r"medication|meds|drugs|therapy|flares?)\b)")
 
 
 # Words in the medicine's place of a ``treating`` match that name no medicine ("works better for fibromyalgia")

@@ -318,9 +318,9 @@ PLAIN_TYPO = 0.9  # this close to a content word, an unknown word is that word m
 SURE_MATCH = 0.875  # this close, a name spelt with another first letter is still a misspelling ("cesimpta")
 
 
-# A drug's development code: two to five letters, maybe a hyphen, three to six digits ("xr-4471", "biib033"); three
-# letters or more must not be a word ("jan-2025").
-CODE_NAME = re.compile(r"^([a-z]{2,5})-?\d{3,6}$")
+# A drug's development code: two to five letters, then a hyphen and two to six digits, or three to six digits
+# ("mrx-71", "xr-4471", "biib033"); three letters or more must not be a word ("jan-2025", "covid-19").
+CODE_NAME = re.compile(r"^([a-z]{2,5})(?:-\d{2,6}|\d{3,6})$")
 
 
 def misspells(word: str, name: str) -> bool:
@@ -357,8 +357,8 @@ USED_AS_A_DRUG = re.compile(
     r"(?=(?:\b(?:on|taking|takes|take|took|started|starting|start|stopped|stopping|tried|trying|prescribed|called|"
     r"(?:switch|switched|switching|move|moved|moving|change|changed|changing) to|"
     r"(?:dose|doses|dosage|side effects?) of) (\w+)\b)?)"
-    r"(?=(?:\b(\w+) (?:ms |new |oral )?(?:jabs?|injections?|infusions?|tablets?|pills?|doses?|drug|medication|medicine|"
-    r"shots?|pens?|capsules?|drops|patch(?:es)?|sprays?|gummies)\b)?)"
+    r"(?=(?:\b(\w+) (?:ms |new |oral |oil )?(?:jabs?|injections?|infusions?|tablets?|pills?|doses?|drug|medication|"
+    r"medicine|shots?|pens?|capsules?|drops|patch(?:es)?|sprays?|gummies)\b)?)"
     r"(?=(?:\b(\w+) is (?:the|a) (?:new )?(?:wonder )?(?:drug|medication|medicine|treatment|dmt)\b)?)"
     r"(?=(?:\b(\w+) for (?:my |her |his |relapsing |progressive )?(?:ms|multiple sclerosis|rrms|ppms|spms)\b)?)"
     r"(?=(?:\bdoes (\w+) (?:actually |really |even )?work\b)?)"
@@ -368,10 +368,13 @@ USED_AS_A_DRUG = re.compile(
     r"(?=(?:\b(\w+) (?:and|with|plus) (?:alcohol|wine|beer|drinking|grapefruit|pregnancy|breastfeeding|the pill)\b)?)"
     r"(?=(?:\b(\w+) \(?the new (?:ms )?(?:pill|drug|tablet|medication|medicine|treatment|infusion|injection)\b)?)"
     r"(?=(?:\bis (\w+) the same (?:thing |drug |medicine )?as\b)?)"
-    r"(?=(?:\b(\w+) for (?:my |her |his )?(?:walking|spasms|spasticity|fatigue|bladder|stiffness|tremor|balance)\b)?)")
+    r"(?=(?:\b(\w+) for (?:my |her |his )?(?:walking|spasms|spasticity|fatigue|bladder|stiffness|tremor|balance)\b)?)"
+    r"(?=(?:\b(\w+) (?:vs\.?|versus) \w+)?)(?=(?:\b\w+ (?:vs\.?|versus) (\w+)\b)?)"
+    r"(?=(?:\bis (\w+) (?:covered|funded|paid for|available|approved|licensed)\b)?)")
 
 
 def named_as_a_drug(name: str, lower: str) -> bool:
     """The name is used as a medicine's: taken, started, injected, dosed ("takes X", "my X jab", "the dose of X",
-    "X is the new drug", "X for MS", "does X work", "X 10 mg", "is X safe to take", "X and alcohol")."""
+    "X is the new drug", "X for MS", "does X work", "X 10 mg", "is X safe to take", "X and alcohol", "X vs Tysabri",
+    "is X covered")."""
     return any(name in match.groups() for match in USED_AS_A_DRUG.finditer(lower))
