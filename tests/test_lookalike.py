@@ -106,7 +106,7 @@ def test_a_personal_question_no_pattern_covers_is_declined_by_resemblance(questi
 
 @pytest.mark.parametrize(("question", "reason"), [
     ("would you go on lemtrada if you had two kids under 5?", "personal_decision"),
-    ("my nan is 79 and has had ms for ages, will she reach 90?", "personal_prognosis"),
+    ("my nan is 79 and has had ms for ages, how long has she got?", "personal_prognosis"),
 ])
 def test_the_learned_score_declines_what_the_nearest_examples_leave_open(question: str, reason: str) -> None:
     lexicon = load_lexicon()
