@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from mscare.ask.declines import DECLINE_REASONS, rule_reason
 from mscare.ask.encoder import default_encoder
-from mscare.ask.engine import DECLINE_REASONS, rule_reason
 from mscare.ask.lexicon import load_lexicon
 from mscare.ask.lookalike import bank_path, save_vectors
 from mscare.ask.meaning import meaning_rows, save_bank

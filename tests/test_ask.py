@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mscare.ask import QuestionError, answer
-from mscare.ask.engine import condition_names
+from mscare.ask.declines import condition_names
 from mscare.ask.lexicon import load_lexicon
 from mscare.ask.understand import understand
 from mscare.catalogue import Catalogue
@@ -726,7 +726,7 @@ def test_a_question_that_asks_in_general_is_not_declined_for_its_personal_story(
                                                                                  catalogue: Catalogue) -> None:
     import dataclasses
 
-    from mscare.ask.engine import refusal_reason
+    from mscare.ask.declines import refusal_reason
 
     lexicon = load_lexicon()
     assert lexicon.decline_lookalike is not None

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mscare.ask.declines import refusal_reason, rule_reason
 from mscare.ask.encoder import default_encoder
-from mscare.ask.engine import refusal_reason, rule_reason
 from mscare.ask.lexicon import Lookalike, load_lexicon
 from mscare.ask.lookalike import (
     BANKS,

@@ -106,7 +106,7 @@ def section_bank_problems(root: Path, topics: dict[str, Topic]) -> list[str]:
 def lookalike_bank_problems(root: Path) -> list[str]:
     """Each look-alike bank names only known labels (red flags, decline reasons), and its stored vectors were made
     from it and the shipped model."""
-    from mscare.ask.engine import DECLINE_REASONS
+    from mscare.ask.declines import DECLINE_REASONS
     from mscare.ask.lexicon import load_lexicon
     from mscare.ask.lookalike import read_rows, stored_key, vectors_key
 

@@ -98,9 +98,9 @@ def name_matcher(catalogue: Catalogue) -> NameMatcher:
     pattern = re.compile(r"(?<![a-z0-9])(" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
     two_words: dict[str, list[str]] = {}
     for name in names:
-        parts = name.split()
-        if len(parts) == 2 and min(map(len, parts)) >= 3 and normalise_name(name) in catalogue.names:
-            two_words.setdefault(parts[0], []).append(normalise_name(name))
+        words = name.split()
+        if len(words) == 2 and min(map(len, words)) >= 3 and normalise_name(name) in catalogue.names:
+            two_words.setdefault(words[0], []).append(normalise_name(name))
     matcher = NameMatcher(owners={n: owners[n] for n in names}, pattern=pattern,
                           sounds=names_by(catalogue, sound, SOUND_MIN),
                           skeletons=names_by(catalogue, skeleton, SKELETON_MIN), two_words=two_words)
