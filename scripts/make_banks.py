@@ -16,6 +16,7 @@ with each bank's learned score in ``ask/model/<bank>_bank.npz``, keyed by the ba
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +54,11 @@ def written() -> list[str]:
     return texts + [t.replace("X", "my medicine") for a in aspects["aspects"] for t in a.get("examples", [])]
 
 
-def write_bank(name: str, rows: dict[str, list[str]], vectors: np.ndarray) -> None:
+def write_bank(name: str, rows: dict[str, list[str]], vectors: np.ndarray, scored: Iterable[str] = ()) -> None:
     path = bank_path(name)
     path.write_text("".join(json.dumps({"text": t, "labels": labels}) + "\n" for t, labels in rows.items()),
                     encoding="utf-8")
-    save_vectors(name, vectors, list(rows.values()))
+    save_vectors(name, vectors, list(rows.values()), scored=frozenset(scored))
     labelled = sum(1 for labels in rows.values() if labels)
     print(f"{name}: {len(rows)} examples ({labelled} labelled) -> {path}")  # noqa: T201 - a script reports
 
@@ -76,7 +77,8 @@ def triage_bank(items: list[dict[str, Any]]) -> None:
             rows[text] = flags
     for text in written():
         rows.setdefault(text, [])
-    write_bank("triage", rows, default_encoder().embed([prepared(t, lexicon.triage) for t in rows]))
+    write_bank("triage", rows, default_encoder().embed([prepared(t, lexicon.triage) for t in rows]),
+               scored=lexicon.triage.lookalike.scored if lexicon.triage.lookalike else ())
 
 
 def decline_bank(items: list[dict[str, Any]]) -> None:

@@ -176,3 +176,34 @@ def test_check_reports_section_examples_edited_without_new_vectors(content_copy:
     first = text.index("examples:") + len("examples:")
     examples.write_text(text[:first] + "\n    - a brand new way to ask this" + text[first:], encoding="utf-8")
     assert any("sections_bank.npz" in p and "run scripts/make_banks.py" in p for p in run_check(content_copy).problems)
+
+
+def test_half_a_self_harm_rule_is_completed_by_reading_like_the_self_harm_examples() -> None:
+    """A way to die with no intent said ("~suicide" in triage.yaml): the rule fires because the question reads like
+    the bank's self-harm examples (its own score), and not when that score's threshold cannot be reached."""
+    question = "I've stopped taking all my tablets. I'm so tired of this body and I don't see how it ever gets better."
+    lexicon = load_lexicon()
+    assert "suicide" in default_bank("triage").scores
+    assert [f.id for f in rule_flags(parse(question), lexicon)] == ["suicide"]
+    settings = dataclasses.replace(lexicon.triage.lookalike, scored={"suicide": 1.01})
+    unreachable = dataclasses.replace(lexicon, triage=dataclasses.replace(lexicon.triage, lookalike=settings))
+    assert rule_flags(parse(question), unreachable) == []
+
+
+def test_a_rule_naming_a_resemblance_without_a_score_is_an_error() -> None:
+    from mscare.ask.lexicon import load_triage
+
+    data = {"concepts": {"intent": ["had enough"]}, "rules": [{"flag": "suicide", "any": [["intent", "~suicide"]]}]}
+    with pytest.raises(ValueError, match="~suicide"):
+        load_triage(data)
+
+
+def test_a_resemblance_may_carry_its_own_threshold() -> None:
+    from mscare.ask.lexicon import load_triage, resemblance
+
+    assert resemblance("~suicide@0.9") == ("suicide", 0.9) and resemblance("~suicide") == ("suicide", None)
+    data = {"concepts": {"dark": ["hopeless"]}, "lookalike": {"neighbours": 3, "floor": 0.6, "margin": 0.05,
+                                                              "scored": {"suicide": 0.4}},
+            "rules": [{"flag": "suicide", "any": [["dark", "~suicide@0.9"]]}]}
+    assert load_triage(data).rules[0].wants({"dark"}) == {"~suicide@0.9"}
+    assert load_triage(data).rules[0].wants(set()) == set()

@@ -105,12 +105,15 @@ def section_bank_problems(root: Path, topics: dict[str, Topic]) -> list[str]:
 
 def lookalike_bank_problems(root: Path) -> list[str]:
     """Each look-alike bank names only known labels (red flags, decline reasons), and its stored vectors were made
-    from it and the shipped model."""
+    from it and the shipped model, with a score for each label its settings score."""
     from mscare.ask.declines import DECLINE_REASONS
     from mscare.ask.lexicon import load_lexicon
-    from mscare.ask.lookalike import read_rows, stored_key, vectors_key
+    from mscare.ask.lookalike import default_bank, read_rows, stored_key, vectors_key
 
-    known = {"triage": {f.id for f in load_lexicon(root).red_flags}, "decline": set(DECLINE_REASONS)}
+    lexicon = load_lexicon(root)
+    known = {"triage": {f.id for f in lexicon.red_flags}, "decline": set(DECLINE_REASONS)}
+    settings = {"triage": lexicon.triage.lookalike, "decline": lexicon.decline_lookalike}
+    scored = {name: s.scored if s else {} for name, s in settings.items()}
     problems = []
     for name, labels in known.items():
         used = {label for row in read_rows(name, root) for label in row["labels"]}
@@ -118,6 +121,10 @@ def lookalike_bank_problems(root: Path) -> list[str]:
         if stored_key(name) != vectors_key(name, root=root):
             problems.append(f"ask/model/{name}_bank.npz was not made from lexicon/{name}_bank.jsonl and the shipped "
                             "model: run scripts/make_banks.py")
+        problems += [f"ask/model/{name}_bank.npz has no score of its own for {label!r}: run scripts/make_banks.py"
+                     for label in sorted(set(scored[name]) - set(default_bank(name).scores))]
+        problems += [f"lookalike.scored names {label!r}, not a label of lexicon/{name}_bank.jsonl"
+                     for label in sorted(set(scored[name]) - labels)]
     return problems
 
 

@@ -23,7 +23,7 @@ DECLINE_REASONS = ("diagnosis", "personal_decision", "personal_prognosis", "name
 def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
     """Why a question should be declined: the refusal patterns' reason, else, for a question about someone's own
     case (what is declined is personal), the one its nearest example questions carry (``lookalike`` in
-    refusals.yaml), else None."""
+    refusals.yaml; of their reasons, one the question's own ``words`` speak for comes first), else None."""
     reason = rule_reason(question, lexicon)
     settings = lexicon.decline_lookalike
     if reason is not None or settings is None:
@@ -32,11 +32,14 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
         return None
     if any(p.search(question.lower) for p in lexicon.patterns("general_ask")):  # "...what is X, in general?"
         return None
-    labels = resembled_labels(question, lexicon, settings, "decline")
+    lower = lexicon.triage.respell(question.lower)
+    fits = frozenset(r for r in DECLINE_REASONS if any(p.search(lower) for p in lexicon.patterns(r, "words")))
+    labels = resembled_labels(question, lexicon, settings, "decline", fits=fits)
     if not labels or labels[0] not in DECLINE_REASONS:
         return None
-    if labels[0] == "personal_decision" and answered_in_general(lexicon.triage.respell(question.lower), lexicon):
-        return None
+    labels = [label for label in labels if label in fits] or labels  # the reason its own words speak for first
+    if answered_in_general(lower, lexicon):  # a vaccine on a drug, whatever it
+        return None  # resembles (a choice, or another disease: "is the HPV jab ok with fingolimod?")
     cues = lexicon.patterns(labels[0], "cues")  # a shop's price needs a word of prices, a doctor's name one of doctors
     return (labels[0], {}) if not cues or any(p.search(question.lower) for p in cues) else None
 

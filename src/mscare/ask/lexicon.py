@@ -44,6 +44,14 @@ class RedFlag:
 
 CONTRAST = "contrast"  # the concept of a message that sets a new problem against its history
 ASKS = "asks"  # not a pattern of triage.yaml: the question opens as a question ("can", "is", "what"...)
+RESEMBLES = "~"  # "~suicide" in a rule: the triage bank's own score for that label reaches its threshold;
+# "~suicide@0.9": it reaches the threshold written after the "@"
+
+
+def resemblance(concept: str) -> tuple[str, float | None]:
+    """The label and the threshold, if the rule writes one, of a resemblance ("~suicide@0.9" -> ("suicide", 0.9))."""
+    label, _, threshold = concept.removeprefix(RESEMBLES).partition("@")
+    return label, float(threshold) if threshold else None
 
 
 @dataclass(frozen=True)
@@ -56,12 +64,24 @@ class TriageRule:
     instead_of: list[str]
 
     def fires(self, found: AbstractSet[str]) -> bool:
-        """One alternative's concepts are all found and none it excludes, unless the message sets something new
-        against its history ("my legs get slowly worse, but this is different"): then the exclusions do not count."""
-        contrasted = CONTRAST in found
-        return any(all((contrasted or c[4:] not in found) if c.startswith("not ") else (c in found)
-                       for c in alternative)
-                   for alternative in self.alternatives)
+        return any(holds(alternative, found) for alternative in self.alternatives)
+
+    def wants(self, found: AbstractSet[str]) -> set[str]:
+        """The resemblances ("~suicide") that would make an alternative fire, all its other parts being found:
+        the only ones worth encoding the question for."""
+        wanted: set[str] = set()
+        for alternative in self.alternatives:
+            resembled = {c for c in alternative if c.startswith(RESEMBLES)}
+            if resembled and holds(alternative, found | resembled):
+                wanted |= resembled
+        return wanted
+
+
+def holds(alternative: list[str], found: AbstractSet[str]) -> bool:
+    """An alternative's concepts are all found and none it excludes, unless the message sets something new against
+    its history ("my legs get slowly worse, but this is different"): then the exclusions do not count."""
+    contrasted = CONTRAST in found
+    return all((contrasted or c[4:] not in found) if c.startswith("not ") else (c in found) for c in alternative)
 
 
 @dataclass(frozen=True)
@@ -70,13 +90,15 @@ class Lookalike:
     decline): the mean similarity of its ``neighbours`` nearest labelled examples is at least ``floor`` and exceeds
     that of its nearest unlabelled ones (calm, or to be answered) by ``margin``, or, when a ``threshold`` (0-1) is
     set, the bank's learned score for it reaches it; never when one of the triage concepts in ``unless`` is found.
-    Its label is the one most of those nearest labelled examples carry."""
+    Its label is the one most of those nearest labelled examples carry. ``scored`` labels have a score of their own,
+    read by the rules as a concept ("~suicide") when it reaches the threshold given."""
 
     neighbours: int
     floor: float
     margin: float
     threshold: float | None
     unless: frozenset[str]
+    scored: dict[str, float] = field(default_factory=dict)  # a label with a score of its own -> its threshold
 
 
 ENDS_IN = re.compile(r"(?<![a-z0-9])[a-z]{3,}in(?![a-z0-9])")
@@ -217,7 +239,8 @@ def load_lookalike(data: dict[str, Any]) -> Lookalike | None:
     return Lookalike(neighbours=int(settings["neighbours"]), floor=float(settings["floor"]),
                      margin=float(settings["margin"]),
                      threshold=float(settings["threshold"]) if "threshold" in settings else None,
-                     unless=frozenset(settings.get("unless", [])))
+                     unless=frozenset(settings.get("unless", [])),
+                     scored={str(k): float(v) for k, v in settings.get("scored", {}).items()})
 
 
 def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None,
@@ -240,6 +263,12 @@ def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None
     lookalike = load_lookalike(data)
     if lookalike:
         named |= lookalike.unless
+    resembled = {c for c in named if c.startswith(RESEMBLES)}
+    unscored = {c for c in resembled if resemblance(c)[0] not in (lookalike.scored if lookalike else {})}
+    if unscored:
+        raise ValueError(f"triage.yaml: rules name resemblances with no score in lookalike.scored: "
+                         f"{', '.join(sorted(unscored))}")
+    named -= resembled
     case = frozenset(data.get("case", []))
     not_a_case = NotACase(concepts=frozenset(data.get("not_a_case", {}).get("concepts", [])),
                           unless=frozenset(data.get("not_a_case", {}).get("unless", [])))

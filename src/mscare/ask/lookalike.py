@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,9 +42,12 @@ class Bank:
     others: np.ndarray  # the unlabelled examples (calm, or to be answered)
     weights: np.ndarray  # the score: sigmoid(weights . vector + bias)
     bias: float
+    scores: dict[str, tuple[np.ndarray, float]] = field(default_factory=dict)  # label -> its own score's weights, bias
 
-    def score(self, vector: np.ndarray) -> float:
-        return float(1 / (1 + np.exp(-(vector @ self.weights + self.bias))))
+    def score(self, vector: np.ndarray, label: str | None = None) -> float:
+        """The learned score of a vector: for any label, or for the one given (it must be ``scored``)."""
+        weights, bias = self.scores[label] if label else (self.weights, self.bias)
+        return float(1 / (1 + np.exp(-(vector @ weights + bias))))
 
 
 def bank_path(name: str, root: Path | None = None) -> Path:
@@ -83,12 +86,18 @@ def fit_score(vectors: np.ndarray, labelled: np.ndarray) -> tuple[np.ndarray, fl
     return (weights * FIT_SCALE).astype(np.float32), bias
 
 
-def save_vectors(name: str, vectors: np.ndarray, labels: list[list[str]]) -> None:
-    """Store a bank's vectors and labels ("a|b", "" for none), with its score fitted on them."""
+def save_vectors(name: str, vectors: np.ndarray, labels: list[list[str]], scored: AbstractSet[str] = frozenset()
+                 ) -> None:
+    """Store a bank's vectors and labels ("a|b", "" for none), with its score fitted on them and one score for each
+    ``scored`` label (its examples against all the others)."""
     weights, bias = fit_score(vectors, np.array([bool(row) for row in labels]))
+    own: dict[str, Any] = {}
+    for label in sorted(scored):
+        own[f"weights_{label}"], label_bias = fit_score(vectors, np.array([label in row for row in labels]))
+        own[f"bias_{label}"] = np.float32(label_bias)
     np.savez_compressed(vectors_path(name), vectors=vectors.astype(np.float16),
                         labels=np.array(["|".join(row) for row in labels]), weights=weights, bias=np.float32(bias),
-                        key=vectors_key(name))
+                        key=vectors_key(name), **own)
 
 
 def stored_key(name: str) -> str:
@@ -102,8 +111,10 @@ def default_bank(name: str) -> Bank:
     with np.load(vectors_path(name)) as data:
         vectors, labels = data["vectors"].astype(np.float32), [str(x) for x in data["labels"]]
         labelled = np.array([bool(x) for x in labels])
+        scores = {key.removeprefix("weights_"): (data[key], float(data["bias_" + key.removeprefix("weights_")]))
+                  for key in data.files if key.startswith("weights_")}
         return Bank(labelled=vectors[labelled], labels=[x.split("|") for x in labels if x], others=vectors[~labelled],
-                    weights=data["weights"], bias=float(data["bias"]))
+                    weights=data["weights"], bias=float(data["bias"]), scores=scores)
 
 
 def nearest_mean(similarities: np.ndarray, k: int) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mscare.ask.lexicon import ASKS, CONTRAST, Lexicon, Lookalike, RedFlag, Triage
+from mscare.ask.lexicon import ASKS, CONTRAST, Lexicon, Lookalike, RedFlag, Triage, resemblance
 from mscare.ask.understand import Question
 from mscare.urgent import default_urgent
 
@@ -86,6 +86,7 @@ def rule_flags(question: Question, lexicon: Lexicon, found: frozenset[str] | Non
     """The red flags the triage rules raise for a question, in lexicon order."""
     triage = lexicon.triage
     found = found_concepts(question, triage) if found is None else found
+    found = found | resemblances(question, lexicon, {c for rule in triage.rules for c in rule.wants(found)})
     reported = reports_a_case(question, found, triage)
     raised: list[str] = []
     for rule in triage.rules:
@@ -119,6 +120,25 @@ def resembled_labels(question: Question, lexicon: Lexicon, settings: Lookalike, 
 
     return nearest_labels(prepared(question.text or question.lower, lexicon.triage), settings, default_bank(bank),
                           fits=fits)
+
+
+def resemblances(question: Question, lexicon: Lexicon, wanted: set[str]) -> set[str]:
+    """Of the resemblances the rules want ("~suicide"), those whose label's own score in the triage bank reaches
+    its threshold: the question is encoded only when a rule needs it."""
+    settings = lexicon.triage.lookalike
+    if not wanted or settings is None:
+        return set()
+    from mscare.ask.encoder import default_encoder
+    from mscare.ask.lookalike import default_bank
+
+    vector = default_encoder().embed_one(prepared(question.text or question.lower, lexicon.triage))
+    bank = default_bank("triage")
+    def reaches(concept: str) -> bool:  # a score the bank lacks counts as no resemblance (mscare check says so)
+        label, threshold = resemblance(concept)
+        return label in bank.scores and bank.score(vector, label) >= (
+            settings.scored[label] if threshold is None else threshold)
+
+    return {c for c in wanted if reaches(c)}
 
 
 def is_red_flag(question: Question, lexicon: Lexicon) -> bool:
