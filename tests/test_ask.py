@@ -323,17 +323,17 @@ TRIAGE_TEST_MIN_FLAGGED = 0.95  # held-out half of the red-flag paraphrases (mea
 TRIAGE_DEV_MIN_FLAGGED = 0.99  # the dev half with later batches (measured: 7,777/7,801; the misses are written in
 # Spanish, Hindi, Polish or Tagalog or mixed with English, search-box fragments with nobody in them ("uti + new
 # weakness ms"), an infusion count standing for the drug's name, an old optic neuritis that cleared beside a new one)
-# False alarms allowed on the calm questions. Dev half, 84 of 4,501: questions that name suicide (an essay, a talk on
+# False alarms allowed on the calm questions. Dev half, 87 of 4,551: questions that name suicide (an essay, a talk on
 # red flags, "is Samaritans only for people who are suicidal?"; crisis numbers by design), double vision asked about
 # by a student or a friend, episodes said to be over in words the vocabulary lacks, a relapse already treated in A&E,
 # forgetfulness on Tysabri with a clear MRI, carers asking ahead about infections, and long posts that tell an old
 # episode beside a routine question (24 of the tenth round's 420 calm questions, 14 of them in one batch of long
 # rambling posts; 7 of the eleventh round's 600: suicide rates for an essay or staff training and a sister lost to
-# suicide, which name it and get the crisis numbers by design, 37.4 after an injection; 6 of the twelfth round's 270:
-# 4 that name suicide, "I wanted to die (not really)" about an itch during an infusion, legs "dead weight today"; and an
-# older one, a law on assisted dying, that reads like the self-harm examples beside a way to die). Held-out half: none
-# (see the README).
-TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 89, "triage_test.jsonl": 0}
+# suicide, which name it and get the crisis numbers by design, 37.4 after an injection; half of the twelfth round's
+# 10, of 320, name suicide too; the others: "I wanted to die (not really)" about an itch during an infusion, legs
+# "dead today", "I'd rather be dead than in a wheelchair" in a story of recovery, a funeral planned "to take the
+# burden off my kids", a child asking if her mum will die of MS). Held-out half: none (see the README).
+TRIAGE_MAX_FALSE_ALARMS = {"triage_dev.jsonl": 87, "triage_test.jsonl": 0}
 
 
 def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Store) -> None:
@@ -393,6 +393,7 @@ def test_red_flag_paraphrases_are_flagged_and_calm_questions_are_not(store: Stor
     "The GP checked my temperature yesterday, it was a chest infection and I'm on antibiotics and feeling better.",
     "Had double vision for a week back in March, it went after steroids. Should I mention it at my review?",
     "should I take half my baclofen at lunch? my legs go all floppy in the afternoon",
+    "this fatigue is killing me, so fed up of the sofa. how long does a relapse usually last?",  # an idiom
 ])
 def test_everyday_wording_near_a_red_flag_is_not_urgent(store: Store, question: str) -> None:
     assert ask(store, question)["answer"]["urgent"] is False
