@@ -121,8 +121,9 @@ def lookalike_bank_problems(root: Path) -> list[str]:
         if stored_key(name) != vectors_key(name, root=root):
             problems.append(f"ask/model/{name}_bank.npz was not made from lexicon/{name}_bank.jsonl and the shipped "
                             "model: run scripts/make_banks.py")
-        problems += [f"ask/model/{name}_bank.npz has no score of its own for {label!r}: run scripts/make_banks.py"
-                     for label in sorted(set(scored[name]) - set(default_bank(name).scores))]
+        if scored[name]:  # the stored bank is loaded only to look for the scores its settings name
+            problems += [f"ask/model/{name}_bank.npz has no score of its own for {label!r}: run scripts/make_banks.py"
+                         for label in sorted(set(scored[name]) - set(default_bank(name).scores))]
         problems += [f"lookalike.scored names {label!r}, not a label of lexicon/{name}_bank.jsonl"
                      for label in sorted(set(scored[name]) - labels)]
     return problems

@@ -30,42 +30,43 @@ def refusal_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str,
         return reason
     if not reports_a_case(question, found_concepts(question, lexicon.triage), lexicon.triage):  # declined: personal
         return None
-    if any(p.search(question.lower) for p in lexicon.patterns("general_ask")):  # "...what is X, in general?"
+    if lexicon.matches(question.lower, "general_ask"):  # "...what is X, in general?"
         return None
     lower = lexicon.triage.respell(question.lower)
-    fits = frozenset(r for r in DECLINE_REASONS if any(p.search(lower) for p in lexicon.patterns(r, "words")))
+    if answered_in_general(lower, lexicon):  # a vaccine on a drug, whatever the examples near it are about (a choice,
+        return None  # or another disease: "is the HPV jab ok with fingolimod?"); checked before encoding the question
+    fits = frozenset(r for r in DECLINE_REASONS if lexicon.matches(lower, r, "words"))
     labels = resembled_labels(question, lexicon, settings, "decline", fits=fits)
     if not labels or labels[0] not in DECLINE_REASONS:
         return None
-    labels = [label for label in labels if label in fits] or labels  # the reason its own words speak for first
-    if answered_in_general(lower, lexicon):  # a vaccine on a drug, whatever it
-        return None  # resembles (a choice, or another disease: "is the HPV jab ok with fingolimod?")
-    cues = lexicon.patterns(labels[0], "cues")  # a shop's price needs a word of prices, a doctor's name one of doctors
-    return (labels[0], {}) if not cues or any(p.search(question.lower) for p in cues) else None
+    chosen = next((label for label in labels if label in fits), labels[0])  # the one its own words speak for
+    # a shop's price needs a word of prices, a doctor's name one of doctors
+    cued = not lexicon.patterns(chosen, "cues") or lexicon.matches(question.lower, chosen, "cues")
+    return (chosen, {}) if cued else None
 
 
 def answered_in_general(lower: str, lexicon: Lexicon) -> bool:
     """A choice asked in the first person that the records answer for everyone (``unless`` of personal_decision in
     refusals.yaml): how often a test is done, whether a vaccine can be had on a drug ("should I have the flu jab on
     Ocrevus?")."""
-    return any(p.search(lower) for p in lexicon.patterns("personal_decision", "unless"))
+    return lexicon.matches(lower, "personal_decision", "unless")
 
 
 def rule_reason(question: Question, lexicon: Lexicon) -> tuple[str, dict[str, str]] | None:
     """Why the refusal patterns decline a question, with the values its text needs, or None. The patterns read the
     question with texting written out ("shud i" -> "should i"), as triage does."""
     lower = lexicon.triage.respell(question.lower)
-    if any(p.search(lower) for p in lexicon.patterns("false_friend")):
+    if lexicon.matches(lower, "false_friend"):
         return "false_friend", {}
-    if any(p.search(lower) for p in lexicon.patterns("diagnosis")):
+    if lexicon.matches(lower, "diagnosis"):
         return "diagnosis", {}
     if not answered_in_general(lower, lexicon) and (
-        any(p.search(lower) for p in lexicon.patterns("personal_decision")) or (
-            question.therapies and any(p.search(lower) for p in lexicon.patterns("personal_decision", "with_therapy")))
+        lexicon.matches(lower, "personal_decision")
+        or (question.therapies and lexicon.matches(lower, "personal_decision", "with_therapy"))
     ):
         return "personal_decision", {}
     for key in ("personal_prognosis", "named_doctor", "shop_price"):
-        if any(p.search(lower) for p in lexicon.patterns(key)):
+        if lexicon.matches(lower, key):
             return key, {}
     if asks_about_unknown_drug(question, drug_stems(lexicon)):
         return "unknown_drug", {"name": question.unknown_names[0]}
@@ -81,8 +82,8 @@ ASKING = re.compile(r"\?|^(how|what|which|why|when|where|who|is|are|can|could|do
 def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
     """Another disease is what the question, or one question in it, is about ("...thanks. How is lupus treated?")."""
     names = condition_names(tuple(lexicon.refusals["other_condition"]["terms"]))
-    if not question.therapies and names.search(question.lower) and any(
-            p.search(question.lower) for p in lexicon.patterns("other_condition", "not_ms")):
+    if not question.therapies and names.search(question.lower) and lexicon.matches(question.lower, "other_condition",
+                                                                                    "not_ms"):
         return True  # "how is restless legs treated? nothing to do with ms"
     if as_subject(names).search(question.lower) and not MS_NAMED.search(question.lower):
         return True  # "CIDP - how often are IVIG infusions given?", "MOGAD relapse prevention, ...?"

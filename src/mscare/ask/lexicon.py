@@ -219,6 +219,10 @@ class Lexicon:
                 [PLACEHOLDER.sub(listed, p) for p in section.get(field_name, [])])
         return cached
 
+    def matches(self, text: str, key: str, field_name: str = "patterns") -> bool:
+        """One of a refusal's patterns (``patterns``) or of its other lists (``unless``, ``cues``...) is in a text."""
+        return any(p.search(text) for p in self.patterns(key, field_name))
+
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")  # "{place}" in a refusal pattern; "{0,40}" is a quantifier
 

@@ -133,6 +133,7 @@ def resemblances(question: Question, lexicon: Lexicon, wanted: set[str]) -> set[
 
     vector = default_encoder().embed_one(prepared(question.text or question.lower, lexicon.triage))
     bank = default_bank("triage")
+
     def reaches(concept: str) -> bool:  # a score the bank lacks counts as no resemblance (mscare check says so)
         label, threshold = resemblance(concept)
         return label in bank.scores and bank.score(vector, label) >= (
