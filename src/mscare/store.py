@@ -181,6 +181,13 @@ class StoreVocabulary:
         candidates = self.store.derived("content_words", content_words).get(word[0], [])
         return next(iter(difflib.get_close_matches(word, candidates, n=1, cutoff=0.8)), None)
 
+    def uses(self, phrase: str) -> bool:
+        """Whether some passage has these words side by side (as the full-text index reads them: "devic's disease"
+        matches "Devic's disease"; "krabbe disease" matches nothing)."""
+        query = '"' + phrase.replace('"', " ") + '"'
+        return self.store.db.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1",
+                                     (query,)).fetchone() is not None
+
 
 def content_words(store: Store) -> dict[str, list[str]]:
     """The index's content words by first letter."""

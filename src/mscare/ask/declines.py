@@ -93,8 +93,8 @@ def asks_about_other_condition(question: Question, lexicon: Lexicon) -> bool:
         return not question.mentions_ms and (any(for_an_ms_medicine(m, question)
                                                  for m in treating(names).finditer(question.lower))
                                              or bool(treating_it(names).search(question.lower)))
-    if not question.mentions_ms:
-        return bool(names.search(question.lower))
+    if not question.mentions_ms:  # "what are the treatments for lupus?", "... for Krabbe disease?"
+        return bool(names.search(question.lower) or question.unnamed_conditions)
     parts = sentences(question.lower)
     return len(parts) > 1 and any(ASKING.search(s) and names.search(s) and not MS_MENTION.search(s) for s in parts)
 

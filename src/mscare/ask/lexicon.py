@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from mscare.ask.spelling import consonant_swapped, one_edit
 from mscare.content import content_dir
 from mscare.stemming import stem
 
@@ -141,6 +142,7 @@ class Triage:
     not_a_case: NotACase = field(default_factory=NotACase)  # a story, or a question asked ahead
     g_dropped: dict[str, str] = field(default_factory=dict)  # "talkin" -> "talking" (see ``g_dropped``)
     evidence: dict[str, frozenset[str]] = field(default_factory=dict)  # flag -> the concepts that speak for it
+    words: dict[str, float] = field(default_factory=dict)  # the words the concepts look for (see ``concept_words``)
 
     def fitting(self, found: AbstractSet[str]) -> frozenset[str]:
         """The flags some of whose own concepts a question mentions."""
@@ -152,6 +154,15 @@ class Triage:
         if self.g_dropped:
             text = ENDS_IN.sub(lambda m: self.g_dropped.get(m.group(0), m.group(0)), text)
         return self.spelled.sub(lambda m: self.spellings[m.group(1)], text) if self.spelled else text
+
+    def meant(self, word: str) -> str:
+        """A word the engine does not know, read as the word of the concepts one change away from it, the most
+        common if several are ("sucidal" -> "suicidal", "memery" -> "memory"); else the word as it is. Texting
+        and shorthand are left to ``respell``."""
+        if len(word) < MISSPELT_MIN or word in self.spellings or word in self.g_dropped:
+            return word
+        close = [w for w in one_edit(word) if w in self.words and not consonant_swapped(word, w)]
+        return max(close, key=lambda w: (self.words[w], w)) if close else word
 
     def undeny(self, text: str) -> str:
         """The text without the symptoms it says are absent, so "no fever, just tired" mentions no fever."""
@@ -288,7 +299,24 @@ def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None
         raise ValueError(f"triage.yaml: symptoms name unknown concepts: {', '.join(sorted(symptoms - set(concepts)))}")
     return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled,
                   lookalike=lookalike, denied=denied, symptoms=symptoms, case=case, not_a_case=not_a_case,
-                  g_dropped=g_dropped(commonness or {}, names), evidence=flag_evidence(rules, symptoms))
+                  g_dropped=g_dropped(commonness or {}, names), evidence=flag_evidence(rules, symptoms),
+                  words=concept_words([f for fragments in data["concepts"].values() for f in fragments],
+                                      commonness or {}))
+
+
+MISSPELT_MIN = 4  # shorter words are too close to too many others to be read as misspelt ("sad", "cut")
+
+
+def concept_words(fragments: list[str], commonness: dict[str, float]) -> dict[str, float]:
+    """The words the concepts look for, with their frequency band: the letters of the fragments (a stem such as
+    "suicid" or "numb") and the everyday words that begin with one ("suicidal", "numbness")."""
+    letters = re.compile(rf"[a-z]{{{MISSPELT_MIN},}}")
+    runs = {run for fragment in fragments for run in letters.findall(re.sub(r"\\[a-zA-Z]", " ", fragment))}
+    found = dict.fromkeys(runs, 0.0)
+    for word, band in commonness.items():
+        if any(word[:n] in runs for n in range(MISSPELT_MIN, len(word) + 1)):
+            found[word] = band
+    return found
 
 
 def flag_evidence(rules: list[TriageRule], symptoms: frozenset[str]) -> dict[str, frozenset[str]]:

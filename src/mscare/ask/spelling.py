@@ -1,6 +1,6 @@
 """How a word may be spelt: the keys a name heard is compared by (its sound, its consonants), the other of British
-and American spelling, English prefixes and endings, two letters swapped, and two known words run together. Plain
-functions of words; which names and words are known is the caller's (``understand``)."""
+and American spelling, English prefixes and endings, two letters swapped, the spellings one slip away, and two known
+words run together. Plain functions of words; which names and words are known is the caller's (``understand``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ class Vocabulary(Protocol):
     def known(self, words: list[str]) -> set[str]: ...
 
     def nearest(self, word: str) -> str | None: ...
+
+    def uses(self, phrase: str) -> bool: ...  # the content has these words side by side
 
 
 # Spellings that sound alike, for a name written as it is heard ("obagio" for Aubagio, "tisabri" for Tysabri)
@@ -44,6 +46,35 @@ BRITISH_AMERICAN = [("oe", "e"), ("ae", "e"), ("our", "or"), ("ise", "ize"), ("i
 def transposed(word: str) -> list[str]:
     """The word with two neighbouring letters swapped back ("steriods" -> "steroids")."""
     return [word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1) if word[i] != word[i + 1]]
+
+
+def one_edit(word: str) -> set[str]:
+    """Every spelling one change from the word: a letter left out, added, changed, or two neighbours swapped
+    ("sucidal" -> "suicidal", "fevr" -> "fever", "memery" -> "memory", "myslef" -> "myself")."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    left_out = {a + b[1:] for a, b in splits if b}
+    changed = {a + c + b[1:] for a, b in splits if b for c in letters}
+    added = {a + c + b for a, b in splits for c in letters}
+    return left_out | changed | added | set(transposed(word))
+
+
+VOWELS = set("aeiouy")
+SOUND_ALIKE = {frozenset(pair) for pair in SOUNDS if all(len(letter) == 1 for letter in pair)}  # "z" for "s"
+
+
+def consonant_swapped(word: str, other: str) -> bool:
+    """The two differ in one consonant put for another: more often two real words ("gargled", "garbled") than a
+    slip of the keys, which drops, doubles, swaps or mistakes a vowel ("memery", "fevr", "myslef"), doubles the
+    letter before ("nummness") or writes a sound alike ("confuzed")."""
+    if len(word) != len(other):
+        return False
+    at = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+    if len(at) != 1:
+        return False
+    i = at[0]
+    pair = frozenset((word[i], other[i]))
+    return not VOWELS & pair and pair not in SOUND_ALIKE and word[i] != word[i - 1:i]
 
 
 def other_spellings(word: str) -> list[str]:

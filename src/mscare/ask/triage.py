@@ -9,6 +9,7 @@ data (``content/lexicon/triage.yaml``); this module only normalises the text and
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 
 from mscare.ask.lexicon import ASKS, CONTRAST, Lexicon, Lookalike, RedFlag, Triage, resemblance
 from mscare.ask.understand import Question
@@ -55,16 +56,32 @@ def concepts_in(text: str, triage: Triage) -> set[str]:
     return {name for name, pattern in triage.concepts.items() if pattern.search(text)}
 
 
-def prepared(text: str, triage: Triage) -> str:
-    """The text triage reads: normalised, texting written out, symptoms said to be absent removed."""
-    return triage.undeny(triage.respell(normalise(text)))
+WORD = re.compile(r"[a-z]+")
+
+
+def prepared(text: str, triage: Triage, unknown: AbstractSet[str] = frozenset()) -> str:
+    """The text triage reads: normalised, the ``unknown`` words read as the concepts' words they misspell
+    ("sucidal" -> "suicidal"), texting written out, symptoms said to be absent removed."""
+    text = normalise(text)
+    if unknown:
+        text = WORD.sub(lambda m: triage.meant(m.group(0)) if m.group(0) in unknown else m.group(0), text)
+    return triage.undeny(triage.respell(text))
+
+
+def read_for_triage(question: Question, triage: Triage) -> str:
+    """The text the concepts are looked for in: ``prepared``, with the words the engine does not know read as the
+    concepts' words they misspell, unless most of the question's words are unknown (another language: "urgente"
+    is not "urgent"). The look-alike banks compare the text as written."""
+    unknown = question.unknown_words
+    mostly_known = len(unknown) * 2 <= len(question.terms)
+    return prepared(question.text or question.lower, triage, unknown if mostly_known else frozenset())
 
 
 def found_concepts(question: Question, triage: Triage) -> frozenset[str]:
     """The concepts a question mentions, with the contexts of the therapies it names (kept on the question: triage,
     the decline bank and the domain check all ask)."""
     if question.concepts is None:
-        text = prepared(question.text or question.lower, triage)
+        text = read_for_triage(question, triage)
         found = concepts_in(text, triage) | ({ASKS} if QUESTION_START.match(text) else set())
         therapies = set(question.therapies)
         question.concepts = frozenset(found | {name for name, ids in triage.contexts.items() if ids & therapies})

@@ -58,6 +58,8 @@ class Question:
     name_words: frozenset[str] = frozenset()  # the words of the named therapies' names ("aubagio", "interferon")
     unknown_names: list[str] = field(default_factory=list)
     odd_words: list[str] = field(default_factory=list)  # unknown words close to English ones: typos, or names
+    unnamed_conditions: list[str] = field(default_factory=list)  # illnesses the content never names ("krabbe disease")
+    unknown_words: frozenset[str] = frozenset()  # words neither English nor the content's ("sucidal", "fevr")
     mentions_ms: bool = False
     personal: bool = False
     on_therapy: bool = False  # "on fingolimod", "taking Tysabri": someone's own treatment
@@ -237,11 +239,33 @@ def understand(text: str, *, catalogue: Catalogue, lexicon: Lexicon,
     question.variants = {t: lexicon.phrase_index.get(t, []) for t in question.terms}
     if vocabulary is not None:
         resolve_unknown_words(question, catalogue, vocabulary, drug_stems(lexicon))
+        question.unnamed_conditions = unnamed_conditions(lower, lexicon, vocabulary)
     question.name_words = frozenset(w for tid in question.therapies
                                     for n in catalogue.names_of(catalogue.therapies[tid])
                                     for w in re.findall(r"[a-z0-9]+", n.lower()))
     question.aspects = classify(lower, skip=question.name_words | set(question.unknown_names))
     return question
+
+
+def unnamed_conditions(lower: str, lexicon: Lexicon, vocabulary: Vocabulary) -> list[str]:
+    """Illnesses named by their kind ("Krabbe disease", "Tay-Sachs disease", "systemic sclerosis": the kinds are the
+    other conditions' ``kinds`` in refusals.yaml) that no passage of the content names: another condition, whatever
+    its name. A word like "my" or "the" before the kind names nothing ("my disease")."""
+    kinds = lexicon.refusals.get("other_condition", {}).get("kinds", [])
+    if not kinds:
+        return []
+    found = []
+    for match in condition_phrase(tuple(kinds)).finditer(lower):
+        name = match.group("name")
+        if name.strip("'-") not in lexicon.stopwords and not vocabulary.uses(match.group(0)):
+            found.append(match.group(0))
+    return found
+
+
+@lru_cache(maxsize=4)
+def condition_phrase(kinds: tuple[str, ...]) -> re.Pattern[str]:
+    """A word, then a kind of illness ("krabbe disease", "devic's disease", "tay-sachs disease")."""
+    return re.compile(r"(?<![\w'-])(?P<name>[a-z][\w'-]*) (?:" + "|".join(map(re.escape, kinds)) + r")s?\b")
 
 
 NAME_CUTOFF = 0.8  # how close a word must be to a therapy name to be read as a misspelling ("tysabry", not "gravis")
@@ -262,6 +286,7 @@ def resolve_unknown_words(question: Question, catalogue: Catalogue, vocabulary: 
     it looks like a typo or two words run together)."""
     named = set(question.therapies)
     known_words = vocabulary.known(question.terms)
+    question.unknown_words = frozenset(w for w in question.terms if w.isalpha() and w not in known_words)
     for word in question.terms:
         code = CODE_NAME.match(word)
         if code and word not in known_words and (len(code.group(1)) == 2 or not vocabulary.known([code.group(1)])):
@@ -370,11 +395,14 @@ USED_AS_A_DRUG = re.compile(
     r"(?=(?:\bis (\w+) the same (?:thing |drug |medicine )?as\b)?)"
     r"(?=(?:\b(\w+) for (?:my |her |his )?(?:walking|spasms|spasticity|fatigue|bladder|stiffness|tremor|balance)\b)?)"
     r"(?=(?:\b(\w+) (?:vs\.?|versus) \w+)?)(?=(?:\b\w+ (?:vs\.?|versus) (\w+)\b)?)"
-    r"(?=(?:\bis (\w+) (?:covered|funded|paid for|available|approved|licensed)\b)?)")
+    r"(?=(?:\bis (\w+) (?:covered|funded|paid for|available|approved|licensed)\b)?)"
+    r"(?=(?:\bis (\w+) (?:any |really |actually )?(?:good|effective|helpful|better|worth (?:it|taking|trying)) "
+    r"(?:for|at|against|with)\b)?)"
+    r"(?=(?:\b(?:has|have) (?:anyone|anybody|any of you) (?:here )?(?:tried|used|taken|been on|had) (\w+)\b)?)")
 
 
 def named_as_a_drug(name: str, lower: str) -> bool:
     """The name is used as a medicine's: taken, started, injected, dosed ("takes X", "my X jab", "the dose of X",
     "X is the new drug", "X for MS", "does X work", "X 10 mg", "is X safe to take", "X and alcohol", "X vs Tysabri",
-    "is X covered")."""
+    "is X covered", "is X good for", "has anyone tried X")."""
     return any(name in match.groups() for match in USED_AS_A_DRUG.finditer(lower))
