@@ -184,9 +184,8 @@ class StoreVocabulary:
     def uses(self, phrase: str) -> bool:
         """Whether some passage has these words side by side (as the full-text index reads them: "devic's disease"
         matches "Devic's disease"; "krabbe disease" matches nothing)."""
-        query = '"' + phrase.replace('"', " ") + '"'
         return self.store.db.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1",
-                                     (query,)).fetchone() is not None
+                                     (fts_query([phrase]),)).fetchone() is not None
 
 
 def content_words(store: Store) -> dict[str, list[str]]:

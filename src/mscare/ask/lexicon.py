@@ -142,7 +142,8 @@ class Triage:
     not_a_case: NotACase = field(default_factory=NotACase)  # a story, or a question asked ahead
     g_dropped: dict[str, str] = field(default_factory=dict)  # "talkin" -> "talking" (see ``g_dropped``)
     evidence: dict[str, frozenset[str]] = field(default_factory=dict)  # flag -> the concepts that speak for it
-    words: dict[str, float] = field(default_factory=dict)  # the words the concepts look for (see ``concept_words``)
+    stems: frozenset[str] = frozenset()  # the letters of the concepts' fragments (see ``concept_stems``)
+    commonness: dict[str, float] = field(default_factory=dict)  # the lexicon's everyday words and their bands
 
     def fitting(self, found: AbstractSet[str]) -> frozenset[str]:
         """The flags some of whose own concepts a question mentions."""
@@ -161,8 +162,14 @@ class Triage:
         and shorthand are left to ``respell``."""
         if len(word) < MISSPELT_MIN or word in self.spellings or word in self.g_dropped:
             return word
-        close = [w for w in one_edit(word) if w in self.words and not consonant_swapped(word, w)]
-        return max(close, key=lambda w: (self.words[w], w)) if close else word
+        close = [w for w in one_edit(word) if self.looks_for(w) and not consonant_swapped(word, w)]
+        return max(close, key=lambda w: (self.commonness.get(w, 0.0), w)) if close else word
+
+    def looks_for(self, word: str) -> bool:
+        """A word the concepts look for: the letters of a fragment (a stem such as "suicid" or "numb"), or an everyday
+        word that begins with them ("suicidal", "numbness")."""
+        return word in self.stems or (word in self.commonness and any(
+            word[:n] in self.stems for n in range(MISSPELT_MIN, len(word))))
 
     def undeny(self, text: str) -> str:
         """The text without the symptoms it says are absent, so "no fever, just tired" mentions no fever."""
@@ -300,23 +307,18 @@ def load_triage(data: dict[str, Any], commonness: dict[str, float] | None = None
     return Triage(concepts=concepts, contexts=contexts, rules=rules, spellings=spellings, spelled=spelled,
                   lookalike=lookalike, denied=denied, symptoms=symptoms, case=case, not_a_case=not_a_case,
                   g_dropped=g_dropped(commonness or {}, names), evidence=flag_evidence(rules, symptoms),
-                  words=concept_words([f for fragments in data["concepts"].values() for f in fragments],
-                                      commonness or {}))
+                  stems=concept_stems([f for fragments in data["concepts"].values() for f in fragments]),
+                  commonness=commonness or {})
 
 
 MISSPELT_MIN = 4  # shorter words are too close to too many others to be read as misspelt ("sad", "cut")
 
 
-def concept_words(fragments: list[str], commonness: dict[str, float]) -> dict[str, float]:
-    """The words the concepts look for, with their frequency band: the letters of the fragments (a stem such as
-    "suicid" or "numb") and the everyday words that begin with one ("suicidal", "numbness")."""
+def concept_stems(fragments: list[str]) -> frozenset[str]:
+    """The runs of letters in the concepts' fragments, escapes such as "\\b" left out: the words and stems they look
+    for ("suicid", "numb", "headache")."""
     letters = re.compile(rf"[a-z]{{{MISSPELT_MIN},}}")
-    runs = {run for fragment in fragments for run in letters.findall(re.sub(r"\\[a-zA-Z]", " ", fragment))}
-    found = dict.fromkeys(runs, 0.0)
-    for word, band in commonness.items():
-        if any(word[:n] in runs for n in range(MISSPELT_MIN, len(word) + 1)):
-            found[word] = band
-    return found
+    return frozenset(run for fragment in fragments for run in letters.findall(re.sub(r"\\[a-zA-Z]", " ", fragment)))
 
 
 def flag_evidence(rules: list[TriageRule], symptoms: frozenset[str]) -> dict[str, frozenset[str]]:
